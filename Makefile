@@ -1,0 +1,53 @@
+# The two commands: `make run` (set up and serve with demo content) and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+STAMP := $(VENV)/.installed-$(shell cksum < requirements.lock | cut -d' ' -f1)
+
+.PHONY: help install run test lint format demo clean
+
+help:
+	@echo "make run    set up everything (SQLite by default) and serve http://127.0.0.1:8000"
+	@echo "make test   lint, format check and the test suite (on DATABASE_URL if set)"
+
+$(STAMP): requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "SpasmCMS needs Python 3.12 or newer, but $(PYTHON) is " + sys.version.split()[0] + ".")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-virtualenv -r requirements.lock
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+install: $(STAMP)
+
+# Development server: debug on, SQLite under var/ unless DATABASE_URL says otherwise.
+run: export DJANGO_DEBUG ?= 1
+run: $(STAMP)
+	mkdir -p var
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_demo_content
+	$(MANAGE) collectstatic --noinput --verbosity 0
+	$(MANAGE) create_demo_clinician
+	$(MANAGE) runserver 127.0.0.1:8000
+
+demo: export DJANGO_DEBUG ?= 1
+demo: $(STAMP)
+	$(MANAGE) load_demo_content
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: export DJANGO_DEBUG ?= 1
+test: lint
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

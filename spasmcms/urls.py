@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "SpasmCMS clinical editing"
+admin.site.site_title = "SpasmCMS admin"
+admin.site.index_title = "Articles, treatments and reviews"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("articles.urls")),
+]
+
+handler500 = "spasmcms.views.server_error"
