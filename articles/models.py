@@ -1,0 +1,415 @@
+"""Health articles written and reviewed by clinicians.
+
+An article is made of ordered sections (with one level of numbered sub-sections), a curated
+and ordered list of treatments, and the references it rests on.
+"""
+
+from collections import defaultdict
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from .markdown import render_markdown
+
+# Ids the article page uses itself; a section anchor must never collide with them.
+RESERVED_ANCHORS = frozenset(
+    {"main", "contents", "treatments", "references", "related", "disclaimer", "urgent-help"}
+)
+
+
+class Topic(models.Model):
+    name = models.CharField(max_length=100, help_text="The topic as readers would say it.")
+    slug = models.SlugField(
+        max_length=100, unique=True, help_text="Part of the web address. Filled in from the name."
+    )
+    description = models.TextField(blank=True, help_text="One sentence on what the topic covers.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Articles the public may read: published, with a publish time that has come."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def visible_to(self, user):
+        """Staff see drafts and scheduled articles too (with a banner); the public does not."""
+        if user.is_authenticated and user.is_staff:
+            return self.all()
+        return self.published()
+
+    def review_overdue(self):
+        return self.filter(next_review_due__lt=timezone.localdate())
+
+    def for_page(self):
+        """Everything the article page shows, in a fixed number of queries."""
+        return self.select_related("reviewed_by").prefetch_related(
+            Prefetch("sections", queryset=Section.objects.order_by("order", "pk")),
+            Prefetch(
+                "article_treatments",
+                queryset=ArticleTreatment.objects.select_related("treatment").order_by(
+                    "order", "pk"
+                ),
+            ),
+            Prefetch("references", queryset=Reference.objects.order_by("order", "pk")),
+            "topics",
+            Prefetch(
+                "related_articles",
+                queryset=Article.objects.published().order_by("title"),
+                to_attr="curated_related",
+            ),
+        )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(
+        max_length=200, help_text="The page heading readers see. Plain words, no jargon."
+    )
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        help_text="The end of the web address, e.g. back-muscle-spasms. Filled in from the title; "
+        "changing it later breaks links people have shared.",
+    )
+    standfirst = models.TextField(
+        help_text="One short paragraph under the title: what the article covers and the key "
+        "message. Shown on the home page too."
+    )
+    status = models.CharField(
+        max_length=20,
+        choices=Status,
+        default=Status.DRAFT,
+        help_text="Drafts are only visible to staff. Published articles are public from the "
+        "publish time onwards.",
+    )
+    published_at = models.DateTimeField(
+        "publish time",
+        null=True,
+        blank=True,
+        help_text="When the article becomes public. Leave empty to publish as soon as the "
+        "status is Published; a future time schedules it.",
+    )
+    updated_at = models.DateTimeField("last updated", auto_now=True)
+    last_reviewed = models.DateField(
+        null=True, blank=True, help_text="The date a clinician last checked the whole article."
+    )
+    next_review_due = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When the article must be checked again (usually a year after the last review).",
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reviewed_articles",
+        limit_choices_to={"is_staff": True},
+        help_text="The clinician who signed off the last review. Their full name is shown to "
+        "readers.",
+    )
+    topics = models.ManyToManyField(
+        Topic,
+        blank=True,
+        related_name="articles",
+        help_text="Articles sharing a topic are suggested to each other as related reading.",
+    )
+    related_articles = models.ManyToManyField(
+        "self",
+        blank=True,
+        symmetrical=False,
+        related_name="+",
+        help_text="Hand-picked related articles, shown first under “Related articles”. Only "
+        "published ones are shown.",
+    )
+    treatments = models.ManyToManyField(
+        "Treatment", through="ArticleTreatment", blank=True, related_name="articles"
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_public(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self):
+        return self.status == self.Status.PUBLISHED and not self.is_public
+
+    @property
+    def review_overdue(self):
+        return self.next_review_due is not None and self.next_review_due < timezone.localdate()
+
+    def table_of_contents(self):
+        """Sections in reading order, each numbered ("1", "2", "4.1") and with its sub-sections.
+
+        Works on the prefetched sections, so the page costs one query however many there are.
+        """
+        sections = list(self.sections.all())
+        self._place_treatments(sections)
+        children = defaultdict(list)
+        for section in sections:
+            if section.parent_id:
+                children[section.parent_id].append(section)
+        contents = []
+        top_level = [section for section in sections if not section.parent_id]
+        for number, section in enumerate(top_level, start=1):
+            section.number = str(number)
+            section.children = children.get(section.pk, [])
+            for sub_number, child in enumerate(section.children, start=1):
+                child.number = f"{number}.{sub_number}"
+                child.children = []
+            contents.append(section)
+        return contents
+
+    def _place_treatments(self, sections):
+        """Attach to each section the treatment groups it lists after its text.
+
+        The first "Treatments" section lists every category, except alternatives when an
+        "Alternative treatments" section exists to list them with their evidence notes.
+        Groups no section claims are left in `unplaced_treatment_groups`, which the page
+        shows in a block of their own, so a chosen treatment is never silently hidden.
+        """
+        groups = self.treatment_groups()
+        kinds = Section.Kind
+        alternative = Treatment.Category.ALTERNATIVE
+        main = next((s for s in sections if s.kind == kinds.TREATMENTS), None)
+        extra = next((s for s in sections if s.kind == kinds.ALTERNATIVE_TREATMENTS), None)
+        placement = {}
+        if main is not None:
+            placement[main.pk] = [c for c in groups if c != alternative or extra is None]
+        if extra is not None:
+            placement[extra.pk] = [c for c in groups if c == alternative]
+        placed = {category for categories in placement.values() for category in categories}
+        for section in sections:
+            section.treatment_groups = {c: groups[c] for c in placement.get(section.pk, [])}
+        self.unplaced_treatment_groups = {
+            category: items for category, items in groups.items() if category not in placed
+        }
+
+    def treatment_groups(self):
+        """The article's chosen treatments in its order, grouped by category.
+
+        Returns {category label: [treatments]} in the category order readers expect.
+        """
+        groups = {category: [] for category in Treatment.Category}
+        for link in self.article_treatments.all():
+            groups[Treatment.Category(link.treatment.category)].append(link.treatment)
+        return {category: items for category, items in groups.items() if items}
+
+    def related_for_readers(self, limit=4):
+        """Curated related articles first, then published ones sharing a topic.
+
+        Never an unrelated article: with no curated link and no shared topic, nothing is shown.
+        """
+        related = [article for article in self.curated_related if article.pk != self.pk][:limit]
+        if len(related) < limit:
+            topic_ids = [topic.pk for topic in self.topics.all()]
+            if topic_ids:
+                same_topic = (
+                    Article.objects.published()
+                    .filter(topics__in=topic_ids)
+                    .exclude(pk__in=[self.pk, *(article.pk for article in related)])
+                    .distinct()
+                    .order_by("-published_at")[: limit - len(related)]
+                )
+                related.extend(same_topic)
+        return related
+
+
+class Section(models.Model):
+    class Kind(models.TextChoices):
+        NORMAL = "normal", "Normal section"
+        URGENT_ADVICE = "urgent_advice", "Urgent advice (when to get help)"
+        TREATMENTS = "treatments", "Treatments (lists the article's treatments)"
+        ALTERNATIVE_TREATMENTS = (
+            "alternative_treatments",
+            "Alternative treatments (lists them with their evidence notes)",
+        )
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="subsections",
+        verbose_name="sub-section of",
+        help_text="Choose a section to make this one a numbered sub-section of it (like 4.1). "
+        "Save the article first so new sections appear in this list.",
+    )
+    order = models.PositiveIntegerField(
+        default=0,
+        help_text="Sections are shown from the lowest number to the highest. Use gaps (10, 20, "
+        "30) so you can slot new sections in between.",
+    )
+    heading = models.CharField(max_length=200, help_text="A short heading in plain words.")
+    anchor = models.SlugField(
+        max_length=80,
+        blank=True,
+        help_text="The link to this section (…/#anchor). Leave empty to make one from the "
+        "heading. Changing it breaks links people have shared.",
+    )
+    kind = models.CharField(
+        max_length=30,
+        choices=Kind,
+        default=Kind.NORMAL,
+        help_text="“Urgent advice” is shown as a red box no reader can miss: use it for when "
+        "to get help. “Treatments” and “Alternative treatments” list the article's chosen "
+        "treatments after the text.",
+    )
+    body = models.TextField(
+        blank=True,
+        help_text="Plain text with simple formatting: a blank line starts a new paragraph, "
+        "“- ” starts a bullet point, **bold** for emphasis, [link text](https://…) for links.",
+    )
+    body_html = models.TextField(editable=False, blank=True)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "anchor"], name="unique_anchor_per_article")
+        ]
+
+    def __str__(self):
+        return self.heading
+
+    def save(self, *args, **kwargs):
+        self.anchor = self.unique_anchor(self.anchor or slugify(self.heading)[:70] or "section")
+        self.body_html = render_markdown(self.body)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.parent_id is None:
+            return
+        if self.parent_id == self.pk:
+            raise ValidationError({"parent": "A section cannot be a sub-section of itself."})
+        if self.parent.article_id != self.article_id:
+            raise ValidationError({"parent": "Choose a section of the same article."})
+        if self.parent.parent_id is not None:
+            raise ValidationError(
+                {"parent": "Sub-sections go one level deep: choose a main section."}
+            )
+
+    def unique_anchor(self, wanted):
+        """The wanted anchor, or a numbered variant if this article already uses it."""
+        taken = set(
+            Section.objects.filter(article_id=self.article_id)
+            .exclude(pk=self.pk)
+            .values_list("anchor", flat=True)
+        ) | set(RESERVED_ANCHORS)
+        anchor, suffix = wanted, 2
+        while anchor in taken:
+            anchor = f"{wanted}-{suffix}"
+            suffix += 1
+        return anchor
+
+    @property
+    def is_urgent_advice(self):
+        return self.kind == self.Kind.URGENT_ADVICE
+
+
+class Treatment(models.Model):
+    class Category(models.TextChoices):
+        SELF_CARE = "self_care", "Things you can do yourself"
+        MEDICINE = "medicine", "Medicines"
+        THERAPY = "therapy", "Therapies"
+        ALTERNATIVE = "alternative", "Alternative treatments"
+
+    name = models.CharField(max_length=120, help_text="The name readers know it by.")
+    slug = models.SlugField(max_length=120, unique=True, help_text="Filled in from the name.")
+    category = models.CharField(max_length=20, choices=Category, default=Category.SELF_CARE)
+    summary = models.TextField(help_text="One or two plain sentences: what it is.")
+    how_it_helps = models.TextField(blank=True, help_text="How it can help, in plain words.")
+    cautions = models.TextField(
+        blank=True,
+        verbose_name="cautions / who should not use it",
+        help_text="Side effects, and who should not use it or should ask a pharmacist or "
+        "doctor first.",
+    )
+    evidence_note = models.TextField(
+        blank=True,
+        help_text="How good the evidence is, honestly. Shown with alternative treatments.",
+    )
+    order = models.PositiveIntegerField(
+        default=0, help_text="Default position in lists; each article can reorder its own."
+    )
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ArticleTreatment(models.Model):
+    """A treatment chosen for an article, in the article's own order."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="article_treatments"
+    )
+    treatment = models.ForeignKey(Treatment, on_delete=models.PROTECT, related_name="article_links")
+    order = models.PositiveIntegerField(default=0, help_text="Lowest number is shown first.")
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = "treatment in this article"
+        verbose_name_plural = "treatments in this article"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "treatment"], name="unique_treatment_per_article"
+            )
+        ]
+
+    def __str__(self):
+        return str(self.treatment)
+
+
+class Reference(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="references")
+    title = models.CharField(max_length=300, help_text="Title of the page or paper.")
+    publisher = models.CharField(
+        max_length=200, blank=True, help_text="Who published it, e.g. NHS, NICE."
+    )
+    url = models.URLField("web address", max_length=500, blank=True)
+    accessed = models.DateField(
+        "date accessed", null=True, blank=True, help_text="When you last checked the source."
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.title
