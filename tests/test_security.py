@@ -1,0 +1,118 @@
+"""Secure by default: configuration, headers, and pages that load nothing from elsewhere."""
+
+import os
+import re
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from articles.models import Section
+
+from .factories import ArticleFactory, SectionFactory
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def manage(*args, **env):
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_URL"))
+    }
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=PROJECT_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_debug_off_without_a_secret_key_stops_with_one_line_naming_the_variable():
+    result = manage("check", DJANGO_DEBUG="0")
+
+    assert result.returncode != 0
+    assert result.stderr.strip() == "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off."
+
+
+def test_debug_is_off_unless_asked_for():
+    result = manage("diffsettings", "--all", DJANGO_SECRET_KEY=secrets.token_urlsafe(50))
+
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"^(### )?DEBUG = False$", result.stdout, re.M)
+
+
+def test_production_settings_pass_the_deployment_checks():
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="health.example.org",
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.fixture
+def public_pages(db):
+    article = ArticleFactory()
+    SectionFactory(article=article, kind=Section.Kind.URGENT_ADVICE)
+    return [reverse("articles:home"), article.get_absolute_url(), "/articles/missing/"]
+
+
+def test_pages_send_a_strict_content_security_policy(client, public_pages):
+    for url in public_pages:
+        policy = client.get(url).headers["Content-Security-Policy"]
+
+        assert "default-src 'self'" in policy
+        assert "script-src 'self'" in policy
+        assert "style-src 'self'" in policy
+        assert "frame-ancestors 'none'" in policy
+        assert "unsafe-inline" not in policy
+        assert "unsafe-eval" not in policy
+
+
+def test_pages_send_the_usual_security_headers(client, public_pages):
+    for url in public_pages:
+        headers = client.get(url).headers
+
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+        assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+        assert headers["X-Frame-Options"] == "DENY"
+
+
+def test_pages_have_no_inline_scripts_or_styles(client, public_pages):
+    for url in public_pages:
+        html = client.get(url).content.decode()
+
+        assert not re.search(r"<script(?![^>]*\ssrc=)[^>]*>", html), url
+        assert "<style" not in html, url
+        assert not re.search(r"\sstyle=", html), url
+        assert not re.search(r"\son[a-z]+=", html), url
+
+
+def test_pages_load_every_asset_from_our_own_origin(client, public_pages):
+    for url in public_pages:
+        html = client.get(url).content.decode()
+        assets = re.findall(
+            r"<(?:script|img|link|iframe|source)\b[^>]*\s(?:src|href)=\"([^\"]+)\"", html
+        )
+
+        assert assets, url
+        for asset in assets:
+            if asset.startswith("http"):
+                # Only the canonical link may be absolute, and it points at ourselves.
+                assert asset.startswith("http://testserver/"), (url, asset)
+            else:
+                assert asset.startswith("/"), (url, asset)
