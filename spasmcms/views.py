@@ -1,5 +1,7 @@
 from django.conf import settings
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.views.decorators.cache import cache_control
 
 
 def server_error(request):
@@ -10,3 +12,9 @@ def server_error(request):
         "urgent_number": settings.URGENT_NUMBER,
     }
     return render(request, "500.html", context, status=500)
+
+
+@cache_control(max_age=86400, public=True)
+def favicon(request):
+    """Browsers ask for /favicon.ico on every page, the admin's included; answer with ours."""
+    return redirect(static("articles/favicon.svg"))

@@ -91,3 +91,10 @@ def test_home_hides_drafts(client):
     ArticleFactory(title="Draft article", status=Article.Status.DRAFT, published_at=None)
 
     assert "Draft article" not in client.get(reverse("articles:home")).content.decode()
+
+
+def test_favicon_ico_leads_to_our_own_icon(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/static/articles/favicon.svg"
