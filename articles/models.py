@@ -349,7 +349,13 @@ class Treatment(models.Model):
 
     name = models.CharField(max_length=120, help_text="The name readers know it by.")
     slug = models.SlugField(max_length=120, unique=True, help_text="Filled in from the name.")
-    category = models.CharField(max_length=20, choices=Category, default=Category.SELF_CARE)
+    category = models.CharField(
+        max_length=20,
+        choices=Category,
+        default=Category.SELF_CARE,
+        help_text="Articles group their treatments under these headings. Alternative "
+        "treatments are always shown with their evidence note.",
+    )
     summary = models.TextField(help_text="One or two plain sentences: what it is.")
     how_it_helps = models.TextField(blank=True, help_text="How it can help, in plain words.")
     cautions = models.TextField(
@@ -379,7 +385,12 @@ class ArticleTreatment(models.Model):
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="article_treatments"
     )
-    treatment = models.ForeignKey(Treatment, on_delete=models.PROTECT, related_name="article_links")
+    treatment = models.ForeignKey(
+        Treatment,
+        on_delete=models.PROTECT,
+        related_name="article_links",
+        help_text="Start typing to find a treatment. Add new ones under Treatments first.",
+    )
     order = models.PositiveIntegerField(default=0, help_text="Lowest number is shown first.")
 
     class Meta:
@@ -402,11 +413,16 @@ class Reference(models.Model):
     publisher = models.CharField(
         max_length=200, blank=True, help_text="Who published it, e.g. NHS, NICE."
     )
-    url = models.URLField("web address", max_length=500, blank=True)
+    url = models.URLField(
+        "web address",
+        max_length=500,
+        blank=True,
+        help_text="The full address, starting https://. Leave empty for a printed source.",
+    )
     accessed = models.DateField(
         "date accessed", null=True, blank=True, help_text="When you last checked the source."
     )
-    order = models.PositiveIntegerField(default=0)
+    order = models.PositiveIntegerField(default=0, help_text="Lowest number is listed first.")
 
     class Meta:
         ordering = ["order", "pk"]
