@@ -248,6 +248,17 @@ class Article(models.Model):
         return related
 
 
+class SectionQuerySet(models.QuerySet):
+    def treatment_sections(self, topic_slug):
+        """The "Treatments" sections of published articles on a topic, for further reading."""
+        articles = Article.objects.published().filter(topics__slug=topic_slug)
+        return (
+            self.filter(kind=Section.Kind.TREATMENTS, article__in=articles)
+            .select_related("article")
+            .order_by("article__title", "order")
+        )
+
+
 class Section(models.Model):
     class Kind(models.TextChoices):
         NORMAL = "normal", "Normal section"
@@ -296,6 +307,8 @@ class Section(models.Model):
     )
     body_html = models.TextField(editable=False, blank=True)
 
+    objects = SectionQuerySet.as_manager()
+
     class Meta:
         ordering = ["order", "pk"]
         constraints = [
@@ -340,6 +353,32 @@ class Section(models.Model):
         return self.kind == self.Kind.URGENT_ADVICE
 
 
+class TreatmentQuerySet(models.QuerySet):
+    def recommended_for_topic(self, topic_slug):
+        """Standard (not alternative) treatments that published articles on a topic list.
+
+        Each comes with `read_more_url`, pointing at where an article explains it, and the
+        list is grouped by category in the order readers see categories. One query.
+        """
+        articles = Article.objects.published().filter(topics__slug=topic_slug)
+        links = (
+            ArticleTreatment.objects.filter(article__in=articles, treatment__in=self)
+            .exclude(treatment__category=Treatment.Category.ALTERNATIVE)
+            .select_related("treatment", "article")
+            .order_by("treatment__order", "treatment__name", "article__title")
+        )
+        treatments = {}
+        for link in links:
+            if link.treatment_id not in treatments:
+                treatment = link.treatment
+                treatment.read_more_url = (
+                    f"{link.article.get_absolute_url()}#treatment-{treatment.slug}"
+                )
+                treatments[treatment.pk] = treatment
+        categories = list(Treatment.Category.values)
+        return sorted(treatments.values(), key=lambda t: categories.index(t.category))
+
+
 class Treatment(models.Model):
     class Category(models.TextChoices):
         SELF_CARE = "self_care", "Things you can do yourself"
@@ -371,6 +410,8 @@ class Treatment(models.Model):
     order = models.PositiveIntegerField(
         default=0, help_text="Default position in lists; each article can reorder its own."
     )
+
+    objects = TreatmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "name"]

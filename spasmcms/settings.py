@@ -175,3 +175,6 @@ LOGGING = {
 SITE_NAME = os.environ.get("SPASMCMS_SITE_NAME", "SpasmCMS")
 EMERGENCY_NUMBER = os.environ.get("SPASMCMS_EMERGENCY_NUMBER", "999")
 URGENT_NUMBER = os.environ.get("SPASMCMS_URGENT_NUMBER", "111")
+
+# The symptom checker suggests treatments and reading from published articles on this topic.
+SYMPTOM_CHECKER_TOPIC = os.environ.get("SPASMCMS_SYMPTOM_CHECKER_TOPIC", "back-pain")

@@ -10,6 +10,7 @@ admin.site.index_title = "Articles, treatments and reviews"
 urlpatterns = [
     path("favicon.ico", views.favicon),
     path("admin/", admin.site.urls),
+    path("triage/", include("triage.urls")),
     path("", include("articles.urls")),
 ]
 

@@ -1,0 +1,296 @@
+"""The symptom checker's clinical content: questions, advice and safety vignettes.
+
+Clinicians own the wording and the rules; code owns the safety checks. Every change to a
+question is tried against all safety vignettes first, and refused if it would make one
+that passes fail.
+"""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import IntegrityError, models, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from .engine import AnswerKind, Disposition, Rule, triage
+
+DISPOSITION_CHOICES = [(disposition.value, disposition.label) for disposition in Disposition]
+ANSWER_KIND_CHOICES = [
+    (AnswerKind.YES_NO.value, "Yes or no"),
+    (AnswerKind.WEEKS.value, "Number of weeks"),
+]
+# A missing answer to these is an error: silence must never hide a red flag.
+RED_FLAG_DISPOSITIONS = {Disposition.EMERGENCY, Disposition.URGENT}
+
+
+class UnsafeChange(ValidationError):
+    """A change to the rules that would make a passing safety vignette fail."""
+
+
+class QuestionQuerySet(models.QuerySet):
+    def asked(self):
+        """Active questions in the order readers see them: red flags first."""
+        return self.filter(active=True).order_by("group_order", "order", "pk")
+
+    def rules(self):
+        return [question.as_rule() for question in self.asked()]
+
+
+class Question(models.Model):
+    class Group(models.TextChoices):
+        EMERGENCY_SIGNS = "emergency_signs", "Signs that need emergency help"
+        URGENT_SIGNS = "urgent_signs", "Signs that need help today"
+        ABOUT_YOUR_PAIN = "about_your_pain", "About your pain"
+
+    GROUP_ORDER = {group: position for position, group in enumerate(Group)}
+
+    slug = models.CharField(
+        max_length=50,
+        unique=True,
+        validators=[
+            RegexValidator(
+                r"^[a-z][a-z0-9_]*$", "Use lower-case letters, numbers and underscores only."
+            )
+        ],
+        help_text="A fixed name for this question used by the safety test cases. It cannot "
+        "be changed once saved.",
+    )
+    text = models.CharField(
+        max_length=300, help_text="The question as readers see it. Plain words, one idea."
+    )
+    hint = models.CharField(
+        "help text",
+        max_length=300,
+        blank=True,
+        help_text="Optional extra words under the question, e.g. an example.",
+    )
+    said = models.CharField(
+        "how the result repeats a yes",
+        max_length=300,
+        help_text="Finishes the sentence “You said …” on the result page, e.g. “you have "
+        "numbness around your bottom”. For a weeks question, use {weeks} for the number.",
+    )
+    group = models.CharField(
+        max_length=30,
+        choices=Group,
+        help_text="The part of the form the question appears in. Red flags come first.",
+    )
+    group_order = models.PositiveSmallIntegerField(default=0, editable=False)
+    kind = models.CharField(
+        "answer type",
+        max_length=10,
+        choices=ANSWER_KIND_CHOICES,
+        default=AnswerKind.YES_NO.value,
+        help_text="Most questions are yes or no. “Number of weeks” is for how long the pain "
+        "has lasted.",
+    )
+    disposition = models.CharField(
+        "advice if it applies",
+        max_length=20,
+        choices=DISPOSITION_CHOICES,
+        help_text="What a “yes” (or a number of weeks at or above the threshold) leads to. "
+        "The most urgent advice any answer reaches always wins.",
+    )
+    threshold_weeks = models.PositiveSmallIntegerField(
+        "threshold (weeks)",
+        null=True,
+        blank=True,
+        help_text="Number-of-weeks questions only: this many weeks or more leads to the "
+        "advice above.",
+    )
+    order = models.PositiveIntegerField(
+        default=0, help_text="Position within its group; lowest number first."
+    )
+    active = models.BooleanField(
+        default=True, help_text="Untick to stop asking the question (it is kept for history)."
+    )
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["group_order", "order", "pk"]
+
+    def __str__(self):
+        return self.text
+
+    def save(self, *args, **kwargs):
+        self.group_order = self.GROUP_ORDER[self.Group(self.group)]
+        self.check_rule_is_complete()
+        self.check_vignettes()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.pk:
+            original = Question.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+            if original and original != self.slug:
+                raise ValidationError({"slug": "The question's fixed name cannot be changed."})
+        self.check_rule_is_complete()
+        self.check_vignettes()
+
+    @property
+    def is_red_flag(self):
+        return Disposition(self.disposition) in RED_FLAG_DISPOSITIONS
+
+    @property
+    def answer_required(self):
+        """A missing answer counts as "no" only for questions that lead to a routine visit."""
+        return self.is_red_flag
+
+    def as_rule(self):
+        return Rule(
+            slug=self.slug,
+            disposition=Disposition(self.disposition),
+            kind=AnswerKind(self.kind),
+            threshold_weeks=self.threshold_weeks,
+            said=self.said,
+        )
+
+    def check_rule_is_complete(self):
+        if self.kind == AnswerKind.WEEKS and self.threshold_weeks is None:
+            raise ValidationError(
+                {"threshold_weeks": "A number-of-weeks question needs a threshold."}
+            )
+        if self.disposition == Disposition.SELF_CARE:
+            raise ValidationError(
+                {
+                    "disposition": "Self-care is the advice when nothing applies; choose advice "
+                    "that a “yes” should lead to."
+                }
+            )
+
+    def check_vignettes(self):
+        """Refuse the change if a safety vignette that passes now would fail after it."""
+        before = {question.pk: question.as_rule() for question in Question.objects.asked()}
+        after = {pk: rule for pk, rule in before.items() if pk != self.pk}
+        if self.active:
+            after[self.pk or "new"] = self.as_rule()
+        broken = [
+            vignette
+            for vignette in Vignette.objects.all()
+            if vignette.passes(before.values()) and not vignette.passes(after.values())
+        ]
+        if broken:
+            names = "; ".join(
+                f"“{v.name}” (expects {Disposition(v.expected).label.lower()}, would get "
+                f"{v.outcome(after.values()).disposition.label.lower()})"
+                for v in broken
+            )
+            raise UnsafeChange(
+                f"Not saved: this change would make {len(broken)} safety test case(s) fail: "
+                f"{names}. If the change is right, update those test cases first."
+            )
+
+
+class Advice(models.Model):
+    """What readers are told for each disposition. Numbers come from settings."""
+
+    disposition = models.CharField(max_length=20, choices=DISPOSITION_CHOICES, unique=True)
+    headline = models.CharField(
+        max_length=200, help_text="The first thing readers see, e.g. “Call 999 now”."
+    )
+    action = models.TextField(
+        help_text="What to do, in plain words. Write {emergency_number} or {urgent_number} "
+        "where the phone numbers go; they are filled in from the site's settings."
+    )
+    safety_netting = models.TextField(
+        "when to get more help",
+        help_text="What would make this more urgent, and what to do then. One point a line.",
+    )
+    show_treatments = models.BooleanField(
+        default=False,
+        help_text="Show the curated treatments and links to the articles' treatment sections.",
+    )
+
+    class Meta:
+        verbose_name_plural = "advice"
+        ordering = ["pk"]
+
+    def __str__(self):
+        return Disposition(self.disposition).label
+
+
+class Vignette(models.Model):
+    """A safety test case: a set of answers and the advice they must lead to."""
+
+    name = models.CharField(
+        max_length=200, help_text="Describe the case, e.g. “Saddle numbness alone”."
+    )
+    answers = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The answers in this case. Questions left out count as not answered.",
+    )
+    expected = models.CharField(
+        "expected advice",
+        max_length=20,
+        choices=DISPOSITION_CHOICES,
+        help_text="The advice the checker must give for these answers.",
+    )
+    note = models.TextField(blank=True, help_text="Why this case matters (optional).")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def outcome(self, rules):
+        return triage(self.answers, rules)
+
+    def passes(self, rules):
+        return self.outcome(rules).disposition == self.expected
+
+
+class DailyOutcomeCount(models.Model):
+    """Anonymous count of results given per day: no answers, no reader, no session."""
+
+    date = models.DateField()
+    disposition = models.CharField(max_length=20, choices=DISPOSITION_CHOICES)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-date", "disposition"]
+        verbose_name = "daily result count"
+        constraints = [
+            models.UniqueConstraint(fields=["date", "disposition"], name="one_outcome_row_a_day")
+        ]
+
+    def __str__(self):
+        return f"{self.date}: {self.disposition}"
+
+
+class DailyYesCount(models.Model):
+    """Anonymous count per day of how often each question was answered yes."""
+
+    date = models.DateField()
+    question_slug = models.CharField(max_length=50)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-date", "question_slug"]
+        verbose_name = "daily “yes” count"
+        constraints = [
+            models.UniqueConstraint(fields=["date", "question_slug"], name="one_yes_row_a_day")
+        ]
+
+    def __str__(self):
+        return f"{self.date}: {self.question_slug}"
+
+
+def increment(model, **key):
+    """Add one to a daily counter row, creating it if needed (safe under concurrency)."""
+    updated = model.objects.filter(**key).update(count=F("count") + 1)
+    if updated:
+        return
+    try:
+        with transaction.atomic():
+            model.objects.create(count=1, **key)
+    except IntegrityError:
+        model.objects.filter(**key).update(count=F("count") + 1)
+
+
+def record_outcome(outcome, today=None):
+    """Count a result anonymously: the day, the disposition and which rules fired."""
+    today = today or timezone.localdate()
+    increment(DailyOutcomeCount, date=today, disposition=outcome.disposition.value)
+    for rule in outcome.reasons:
+        increment(DailyYesCount, date=today, question_slug=rule.slug)

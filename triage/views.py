@@ -1,0 +1,46 @@
+from django.conf import settings
+from django.shortcuts import render
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_http_methods
+
+from articles.models import Section, Treatment
+
+from .engine import triage
+from .forms import TriageForm
+from .models import Advice, Question, record_outcome
+
+
+@require_http_methods(["GET", "POST"])
+@cache_control(private=True, no_store=True)
+def checker(request):
+    """The symptom checker: one form, one POST, one result, nothing stored about the reader.
+
+    The result is rendered in answer to the POST (no redirect) because keeping the answers
+    for a later GET would mean storing them or putting them in a URL.
+    """
+    questions = list(Question.objects.asked())
+    form = TriageForm(request.POST or None, questions=questions)
+    if request.method == "POST" and form.is_valid():
+        outcome = triage(form.answers(), [question.as_rule() for question in questions])
+        record_outcome(outcome)
+        advice = Advice.objects.filter(disposition=outcome.disposition).first()
+        return render(
+            request,
+            "triage/result.html",
+            {
+                "outcome": outcome,
+                "advice": advice,
+                "weeks": form.answers().get("duration_weeks"),
+                "treatments": (
+                    Treatment.objects.recommended_for_topic(settings.SYMPTOM_CHECKER_TOPIC)
+                    if advice and advice.show_treatments
+                    else []
+                ),
+                "further_reading": (
+                    Section.objects.treatment_sections(settings.SYMPTOM_CHECKER_TOPIC)
+                    if advice and advice.show_treatments
+                    else []
+                ),
+            },
+        )
+    return render(request, "triage/checker.html", {"form": form})
