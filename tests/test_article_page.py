@@ -247,3 +247,16 @@ def test_home_lists_published_articles_newest_first(client):
 
     assert html.index(newer.title) < html.index(older.title)
     assert newer.standfirst in html
+
+
+def test_every_article_links_to_the_symptom_checker_and_its_urgent_section_offers_it(client):
+    article = ArticleFactory()
+    SectionFactory(article=article, heading="When to get help", kind=Section.Kind.URGENT_ADVICE)
+
+    html = page(client, article)
+
+    checker = reverse("triage:checker")
+    header = html.split('<nav class="contents"')[0]
+    assert f'<a href="{checker}">Use our back pain symptom checker</a>' in header
+    urgent = html.split('class="article-section urgent-advice"')[1].split("</section>")[0]
+    assert f'<a href="{checker}">Answer a few questions in our symptom checker</a>' in urgent
