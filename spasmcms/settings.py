@@ -133,6 +133,7 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 LOGIN_URL = "admin:login"
+CSRF_FAILURE_VIEW = "spasmcms.views.csrf_failure"
 
 # Security headers. Strict CSP: no inline scripts or styles, nothing from other origins.
 SECURE_CSP = {

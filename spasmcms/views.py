@@ -3,6 +3,8 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views.decorators.cache import cache_control
 
+from triage.views import checker_after_expired_token
+
 
 def server_error(request):
     """The 500 page, with help-line numbers from settings and no database access."""
@@ -18,3 +20,15 @@ def server_error(request):
 def favicon(request):
     """Browsers ask for /favicon.ico on every page, the admin's included; answer with ours."""
     return redirect(static("articles/favicon.svg"))
+
+
+def csrf_failure(request, reason=""):
+    """A form whose security token expired: explain in plain words and lose nothing.
+
+    Forms that know how to show themselves again (the symptom checker) are re-shown with
+    everything the reader entered and a fresh token, so one more press sends them.
+    """
+    match = request.resolver_match
+    if match is not None and match.view_name == "triage:checker":
+        return checker_after_expired_token(request)
+    return render(request, "403_csrf.html", status=403)

@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Section
+from triage.models import Question
 
 from .factories import ArticleFactory, SectionFactory
 
@@ -67,7 +68,12 @@ def test_production_settings_pass_the_deployment_checks():
 def public_pages(db):
     article = ArticleFactory()
     SectionFactory(article=article, kind=Section.Kind.URGENT_ADVICE)
-    return [reverse("articles:home"), article.get_absolute_url(), "/articles/missing/"]
+    return [
+        reverse("articles:home"),
+        article.get_absolute_url(),
+        "/articles/missing/",
+        reverse("triage:checker"),
+    ]
 
 
 def test_pages_send_a_strict_content_security_policy(client, public_pages):
@@ -116,3 +122,20 @@ def test_pages_load_every_asset_from_our_own_origin(client, public_pages):
                 assert asset.startswith("http://testserver/"), (url, asset)
             else:
                 assert asset.startswith("/"), (url, asset)
+
+
+def test_checker_results_have_no_inline_scripts_styles_or_foreign_assets(client, db):
+    answers = {q.slug: "no" for q in Question.objects.asked() if q.kind == "yes_no"}
+    for answers_given in [
+        {**answers, "duration_weeks": "1"},
+        {**answers, "saddle_numbness": "yes"},
+    ]:
+        response = client.post(reverse("triage:checker"), answers_given)
+        html = response.content.decode()
+
+        assert "data-disposition" in html
+        assert "unsafe-inline" not in response.headers["Content-Security-Policy"]
+        assert not re.search(r"<script(?![^>]*\ssrc=)[^>]*>", html)
+        assert not re.search(r"\sstyle=|<style", html)
+        assets = re.findall(r"<(?:script|img|link)\b[^>]*\s(?:src|href)=\"([^\"]+)\"", html)
+        assert all(asset.startswith("/") for asset in assets), assets

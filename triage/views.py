@@ -44,3 +44,16 @@ def checker(request):
             },
         )
     return render(request, "triage/checker.html", {"form": form})
+
+
+@cache_control(private=True, no_store=True)
+def checker_after_expired_token(request):
+    """The checker again after a failed security check, with the reader's answers filled in.
+
+    Nothing is evaluated or counted: the reader checks the answers and sends them again
+    with a fresh token.
+    """
+    questions = list(Question.objects.asked())
+    initial = {question.slug: request.POST.get(question.slug, "")[:10] for question in questions}
+    form = TriageForm(initial=initial, questions=questions)
+    return render(request, "triage/checker.html", {"form": form, "token_expired": True}, status=403)
