@@ -123,6 +123,8 @@ class Question(models.Model):
             original = Question.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
             if original and original != self.slug:
                 raise ValidationError({"slug": "The question's fixed name cannot be changed."})
+        if self.disposition not in Disposition or self.kind not in AnswerKind:
+            return  # the field itself reports the problem; there is no rule to check yet
         self.check_rule_is_complete()
         self.check_vignettes()
 
@@ -229,6 +231,8 @@ class Vignette(models.Model):
 
     class Meta:
         ordering = ["name"]
+        verbose_name = "safety test case (vignette)"
+        verbose_name_plural = "safety test cases (vignettes)"
 
     def __str__(self):
         return self.name

@@ -198,7 +198,8 @@ def vignettes():
     """One case per question, the 6-week boundary, and red flags mixed with milder answers."""
     cases = []
     for slug, _, disposition, _, _, said in QUESTIONS:
-        cases.append((f"{slug} alone", {slug: "yes"}, disposition, f"Only: {said}."))
+        name = f"{said[0].upper()}{said[1:]}, nothing else"
+        cases.append((name, {slug: "yes"}, disposition, f"Checks the question “{slug}”."))
     gp_answers = {"stops_daily_life": "yes", "recurrent": "yes", "worried": "yes"}
     cases += [
         ("No warning signs, pain for 1 week", {"duration_weeks": 1}, "self_care", ""),
