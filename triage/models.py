@@ -244,12 +244,31 @@ class Vignette(models.Model):
         return self.outcome(rules).disposition == self.expected
 
 
-class DailyOutcomeCount(models.Model):
-    """Anonymous count of results given per day: no answers, no reader, no session."""
+class DailyCount(models.Model):
+    """An anonymous counter per day: no answers, no reader, no session, just a number."""
 
     date = models.DateField()
-    disposition = models.CharField(max_length=20, choices=DISPOSITION_CHOICES)
     count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def increment(cls, **key):
+        """Add one to the day's row, creating it if needed (safe under concurrency)."""
+        if cls.objects.filter(**key).update(count=F("count") + 1):
+            return
+        try:
+            with transaction.atomic():
+                cls.objects.create(count=1, **key)
+        except IntegrityError:
+            cls.objects.filter(**key).update(count=F("count") + 1)
+
+
+class DailyOutcomeCount(DailyCount):
+    """How many results of each disposition were given each day."""
+
+    disposition = models.CharField(max_length=20, choices=DISPOSITION_CHOICES)
 
     class Meta:
         ordering = ["-date", "disposition"]
@@ -262,12 +281,10 @@ class DailyOutcomeCount(models.Model):
         return f"{self.date}: {self.disposition}"
 
 
-class DailyYesCount(models.Model):
-    """Anonymous count per day of how often each question was answered yes."""
+class DailyYesCount(DailyCount):
+    """How often each question led somewhere (a yes, or weeks at the threshold) each day."""
 
-    date = models.DateField()
     question_slug = models.CharField(max_length=50)
-    count = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-date", "question_slug"]
@@ -280,21 +297,9 @@ class DailyYesCount(models.Model):
         return f"{self.date}: {self.question_slug}"
 
 
-def increment(model, **key):
-    """Add one to a daily counter row, creating it if needed (safe under concurrency)."""
-    updated = model.objects.filter(**key).update(count=F("count") + 1)
-    if updated:
-        return
-    try:
-        with transaction.atomic():
-            model.objects.create(count=1, **key)
-    except IntegrityError:
-        model.objects.filter(**key).update(count=F("count") + 1)
-
-
 def record_outcome(outcome, today=None):
     """Count a result anonymously: the day, the disposition and which rules fired."""
     today = today or timezone.localdate()
-    increment(DailyOutcomeCount, date=today, disposition=outcome.disposition.value)
+    DailyOutcomeCount.increment(date=today, disposition=outcome.disposition.value)
     for rule in outcome.reasons:
-        increment(DailyYesCount, date=today, question_slug=rule.slug)
+        DailyYesCount.increment(date=today, question_slug=rule.slug)
