@@ -69,7 +69,11 @@ class Rule:
         if answer is None or answer == "":
             return False
         if self.kind == AnswerKind.WEEKS:
-            return self.threshold_weeks is not None and int(answer) >= self.threshold_weeks
+            try:
+                weeks = int(answer)
+            except (TypeError, ValueError):
+                return False  # not a number of weeks (e.g. a test case written for yes/no)
+            return self.threshold_weeks is not None and weeks >= self.threshold_weeks
         return answer == YES
 
 

@@ -10,7 +10,7 @@ from .forms import TriageForm
 from .models import Advice, Question, record_outcome
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @cache_control(private=True, no_store=True)
 def checker(request):
     """The symptom checker: one form, one POST, one result, nothing stored about the reader.
@@ -19,7 +19,7 @@ def checker(request):
     for a later GET would mean storing them or putting them in a URL.
     """
     questions = list(Question.objects.asked())
-    form = TriageForm(request.POST or None, questions=questions)
+    form = TriageForm(request.POST if request.method == "POST" else None, questions=questions)
     if request.method == "POST" and form.is_valid():
         outcome = triage(form.answers(), [question.as_rule() for question in questions])
         record_outcome(outcome)
