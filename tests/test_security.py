@@ -50,12 +50,13 @@ def test_debug_is_off_unless_asked_for():
     assert re.search(r"^(### )?DEBUG = False$", result.stdout, re.M)
 
 
-def test_production_settings_pass_the_deployment_checks():
+def test_production_settings_pass_the_deployment_checks(tmp_path):
     result = manage(
         "check",
         "--deploy",
         "--fail-level",
         "WARNING",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'check.sqlite3'}",
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="health.example.org",
