@@ -1,7 +1,18 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils import timezone
+from django.utils.text import Truncator
 
-from .models import Article, ArticleTreatment, Reference, Section, Topic, Treatment
+from . import notifications
+from .models import (
+    Article,
+    ArticleTreatment,
+    BlockedWord,
+    Comment,
+    Reference,
+    Section,
+    Topic,
+    Treatment,
+)
 
 
 class ReviewOverdueFilter(admin.SimpleListFilter):
@@ -73,6 +84,7 @@ class ArticleAdmin(admin.ModelAdmin):
         ("Publishing", {"fields": ["status", "published_at"]}),
         ("Clinical review", {"fields": ["reviewed_by", "last_reviewed", "next_review_due"]}),
         ("Topics and related reading", {"fields": ["topics", "related_articles"]}),
+        ("Comments", {"fields": ["comments_open"]}),
     ]
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
@@ -104,3 +116,127 @@ class TopicAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+class ClinicianReplyInline(admin.StackedInline):
+    """Clinicians answer a reader under their comment; the reply is public at once."""
+
+    model = Comment
+    fk_name = "parent"
+    extra = 0
+    fields = ["body", "author_role", "author", "status"]
+    readonly_fields = ["author", "status"]
+    verbose_name = "reply from a clinician"
+    verbose_name_plural = "replies from clinicians"
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.has_perm("articles.add_comment")
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm("articles.add_comment")
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = [
+        "short_body",
+        "display_name",
+        "article",
+        "status",
+        "report_count",
+        "hidden_by_reports",
+        "created_at",
+    ]
+    list_filter = ["status", "hidden_by_reports", "article"]
+    search_fields = ["body", "display_name"]
+    list_select_related = ["article"]
+    actions = ["approve", "reject", "mark_as_spam"]
+    date_hierarchy = "created_at"
+    inlines = [ClinicianReplyInline]
+    readonly_fields = [
+        "article",
+        "parent",
+        "display_name",
+        "email",
+        "notify_on_reply",
+        "body",
+        "spam_reason",
+        "report_count",
+        "hidden_by_reports",
+        "created_at",
+        "moderated_by",
+        "moderated_at",
+    ]
+    fields = ["status", *readonly_fields]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(author__isnull=True)
+
+    def get_readonly_fields(self, request, obj=None):
+        # Readers' words are never edited; only a moderator changes the status.
+        if request.user.has_perm("articles.moderate_comment"):
+            return self.readonly_fields
+        return ["status", *self.readonly_fields]
+
+    def has_add_permission(self, request):
+        return False  # comments come from readers; clinicians reply on a comment's page
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not request.user.has_perm("articles.moderate_comment"):
+            for name in ["approve", "reject", "mark_as_spam"]:
+                actions.pop(name, None)
+        return actions
+
+    @admin.display(description="comment")
+    def short_body(self, comment):
+        return Truncator(comment.body).chars(80)
+
+    def save_model(self, request, obj, form, change):
+        if "status" in form.changed_data:
+            obj.moderate(obj.status, request.user)
+        else:
+            super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        replies = formset.save(commit=False)
+        for reply in replies:
+            if reply.pk is None:
+                reply.article = form.instance.article
+                reply.author = request.user
+                reply.display_name = request.user.get_full_name() or request.user.get_username()
+                reply.status = Comment.Status.APPROVED
+                reply.moderated_by = request.user
+                reply.moderated_at = timezone.now()
+                reply.save()
+                notifications.tell_reader_their_comment_was_answered(reply, request)
+            else:
+                reply.save()
+        for reply in formset.deleted_objects:
+            reply.delete()
+
+    def moderate_selected(self, request, queryset, status, verb):
+        for comment in queryset:
+            comment.moderate(status, request.user)
+        self.message_user(request, f"{queryset.count()} comment(s) {verb}.", messages.SUCCESS)
+
+    @admin.action(description="Approve selected comments", permissions=["moderate"])
+    def approve(self, request, queryset):
+        self.moderate_selected(request, queryset, Comment.Status.APPROVED, "approved")
+
+    @admin.action(description="Reject selected comments", permissions=["moderate"])
+    def reject(self, request, queryset):
+        self.moderate_selected(request, queryset, Comment.Status.REJECTED, "rejected")
+
+    @admin.action(description="Mark selected comments as spam", permissions=["moderate"])
+    def mark_as_spam(self, request, queryset):
+        self.moderate_selected(request, queryset, Comment.Status.SPAM, "marked as spam")
+
+    def has_moderate_permission(self, request):
+        return request.user.has_perm("articles.moderate_comment")
+
+
+@admin.register(BlockedWord)
+class BlockedWordAdmin(admin.ModelAdmin):
+    list_display = ["word"]
+    search_fields = ["word"]

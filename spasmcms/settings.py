@@ -179,3 +179,32 @@ URGENT_NUMBER = os.environ.get("SPASMCMS_URGENT_NUMBER", "111")
 
 # The symptom checker suggests treatments and reading from published articles on this topic.
 SYMPTOM_CHECKER_TOPIC = os.environ.get("SPASMCMS_SYMPTOM_CHECKER_TOPIC", "back-pain")
+
+# Readers' comments: held for moderation, with anti-spam limits that need no third party.
+COMMENTS_PER_PAGE = 20
+COMMENTS_RATE_LIMIT = int(os.environ.get("SPASMCMS_COMMENTS_RATE_LIMIT", "5"))  # per client
+COMMENTS_RATE_WINDOW_SECONDS = int(os.environ.get("SPASMCMS_COMMENTS_RATE_WINDOW", "600"))
+COMMENTS_MIN_SECONDS = int(os.environ.get("SPASMCMS_COMMENTS_MIN_SECONDS", "3"))
+COMMENTS_MAX_AGE_SECONDS = int(os.environ.get("SPASMCMS_COMMENTS_MAX_AGE", str(24 * 3600)))
+COMMENTS_REPORTS_TO_HIDE = int(os.environ.get("SPASMCMS_COMMENTS_REPORTS_TO_HIDE", "3"))
+COMMENTS_CLOSE_AFTER_DAYS = int(os.environ.get("SPASMCMS_COMMENTS_CLOSE_AFTER_DAYS", "365"))
+
+# Email: the console in development; SMTP from the environment in production.
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "SpasmCMS <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+if DEBUG:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+else:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ.get("SMTP_HOST", "localhost"),
+                "port": int(os.environ.get("SMTP_PORT", "587")),
+                "username": os.environ.get("SMTP_USER", ""),
+                "password": os.environ.get("SMTP_PASSWORD", ""),
+                "use_tls": env_bool("SMTP_USE_TLS", True),
+                "timeout": 10,
+            },
+        }
+    }

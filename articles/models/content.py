@@ -4,21 +4,33 @@ An article is made of ordered sections (with one level of numbered sub-sections)
 and ordered list of treatments, and the references it rests on.
 """
 
+import datetime
 from collections import defaultdict
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .markdown import render_markdown
+from ..markdown import render_markdown
 
 # Ids the article page uses itself; a section anchor must never collide with them.
 RESERVED_ANCHORS = frozenset(
-    {"main", "contents", "treatments", "references", "related", "disclaimer", "urgent-help"}
+    {
+        "main",
+        "contents",
+        "treatments",
+        "references",
+        "related",
+        "disclaimer",
+        "urgent-help",
+        "share",
+        "comments",
+        "comment-form",
+    }
 )
 
 
@@ -61,12 +73,6 @@ class ArticleQuerySet(models.QuerySet):
                 ),
             ),
             Prefetch("references", queryset=Reference.objects.order_by("order", "pk")),
-            "topics",
-            Prefetch(
-                "related_articles",
-                queryset=Article.objects.published().order_by("title"),
-                to_attr="curated_related",
-            ),
         )
 
 
@@ -138,6 +144,11 @@ class Article(models.Model):
     treatments = models.ManyToManyField(
         "Treatment", through="ArticleTreatment", blank=True, related_name="articles"
     )
+    comments_open = models.BooleanField(
+        default=True,
+        help_text="Untick to close comments on this article. Comments also close by "
+        "themselves a set number of days after publishing.",
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -166,6 +177,15 @@ class Article(models.Model):
     @property
     def is_scheduled(self):
         return self.status == self.Status.PUBLISHED and not self.is_public
+
+    @property
+    def comments_are_open(self):
+        if not self.comments_open:
+            return False
+        days = settings.COMMENTS_CLOSE_AFTER_DAYS
+        if days and self.published_at is not None:
+            return timezone.now() < self.published_at + datetime.timedelta(days=days)
+        return True
 
     @property
     def review_overdue(self):
@@ -229,23 +249,24 @@ class Article(models.Model):
         return {category: items for category, items in groups.items() if items}
 
     def related_for_readers(self, limit=4):
-        """Curated related articles first, then published ones sharing a topic.
+        """Curated related articles first, then published ones sharing a topic; one query.
 
         Never an unrelated article: with no curated link and no shared topic, nothing is shown.
         """
-        related = [article for article in self.curated_related if article.pk != self.pk][:limit]
-        if len(related) < limit:
-            topic_ids = [topic.pk for topic in self.topics.all()]
-            if topic_ids:
-                same_topic = (
-                    Article.objects.published()
-                    .filter(topics__in=topic_ids)
-                    .exclude(pk__in=[self.pk, *(article.pk for article in related)])
-                    .distinct()
-                    .order_by("-published_at")[: limit - len(related)]
-                )
-                related.extend(same_topic)
-        return related
+        links = Article.related_articles.through.objects
+        tags = Article.topics.through.objects
+        curated = links.filter(from_article_id=self.pk, to_article_id=OuterRef("pk"))
+        shares_a_topic = tags.filter(
+            article_id=OuterRef("pk"),
+            topic_id__in=tags.filter(article_id=self.pk).values("topic_id"),
+        )
+        return list(
+            Article.objects.published()
+            .exclude(pk=self.pk)
+            .annotate(is_curated=Exists(curated))
+            .filter(Q(is_curated=True) | Exists(shares_a_topic))
+            .order_by("-is_curated", "-published_at", "title")[:limit]
+        )
 
 
 class SectionQuerySet(models.QuerySet):

@@ -1,0 +1,163 @@
+"""Readers' comments, held for a moderator before anyone else sees them.
+
+On a health site a published comment can hurt someone, so every comment starts as pending
+(or spam), and only a moderator's approval makes it public.
+"""
+
+import re
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Prefetch
+from django.utils import timezone
+
+LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
+MAX_LINKS = 2
+
+
+class BlockedWord(models.Model):
+    """A word or phrase that sends a comment straight to the spam queue."""
+
+    word = models.CharField(
+        max_length=100,
+        unique=True,
+        help_text="A word or short phrase. Comments containing it (any capitals) go straight "
+        "to the spam queue for a moderator to check.",
+    )
+
+    class Meta:
+        ordering = ["word"]
+
+    def __str__(self):
+        return self.word
+
+
+class CommentQuerySet(models.QuerySet):
+    def visible(self):
+        """What readers see: approved, and not hidden by readers' reports."""
+        return self.filter(status=Comment.Status.APPROVED, hidden_by_reports=False)
+
+    def threads_for_page(self):
+        """Top-level visible comments, oldest first, each with its visible replies prefetched."""
+        return (
+            self.visible()
+            .filter(parent=None)
+            .select_related("author")
+            .prefetch_related(
+                Prefetch(
+                    "replies",
+                    queryset=Comment.objects.visible()
+                    .select_related("author")
+                    .order_by("created_at", "pk"),
+                    to_attr="visible_replies",
+                )
+            )
+            .order_by("created_at", "pk")
+        )
+
+    def awaiting_moderation(self):
+        return self.filter(
+            models.Q(status=Comment.Status.PENDING) | models.Q(hidden_by_reports=True)
+        )
+
+
+class Comment(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        SPAM = "spam", "Spam"
+
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="comments"
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="replies",
+        help_text="The comment this one answers (clinicians' replies).",
+    )
+    display_name = models.CharField("name", max_length=80)
+    email = models.EmailField(
+        blank=True,
+        help_text="Never shown. Used only to tell the reader their comment was answered.",
+    )
+    notify_on_reply = models.BooleanField("tell me when it is answered", default=False)
+    body = models.TextField("comment", max_length=2000)
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING, db_index=True)
+    spam_reason = models.CharField(
+        max_length=200, blank=True, help_text="Why the comment went to the spam queue."
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="comment_replies",
+        help_text="Set for clinicians' replies: their name is shown with the reply.",
+    )
+    author_role = models.CharField(
+        "role",
+        max_length=100,
+        blank=True,
+        help_text="Shown with a clinician's reply, e.g. “Physiotherapist”.",
+    )
+    report_count = models.PositiveIntegerField("reports", default=0)
+    hidden_by_reports = models.BooleanField(
+        "hidden after reports",
+        default=False,
+        help_text="Readers reported it often enough to hide it until a moderator decides.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    moderated_at = models.DateTimeField(null=True, blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="moderated_comments",
+    )
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        permissions = [("moderate_comment", "Can approve, reject or mark comments as spam")]
+
+    def __str__(self):
+        return f"{self.display_name}: {self.body[:60]}"
+
+    @property
+    def is_clinician_reply(self):
+        return self.author_id is not None
+
+    @classmethod
+    def spam_reason_for(cls, text):
+        """Why a comment's text belongs in the spam queue, or "" if it does not."""
+        if len(LINK.findall(text)) > MAX_LINKS:
+            return f"More than {MAX_LINKS} links"
+        lowered = text.casefold()
+        for word in BlockedWord.objects.values_list("word", flat=True):
+            if re.search(rf"(?<!\w){re.escape(word.casefold())}(?!\w)", lowered):
+                return f"Contains the blocked word “{word}”"
+        return ""
+
+    def moderate(self, status, moderator):
+        """Record a moderator's decision; approving also lifts a hide by reports."""
+        self.status = status
+        self.moderated_by = moderator
+        self.moderated_at = timezone.now()
+        if status == self.Status.APPROVED:
+            self.hidden_by_reports = False
+            self.report_count = 0
+        self.save()
+
+    def report(self):
+        """Count a reader's report; enough of them hide the comment until moderated."""
+        Comment.objects.filter(pk=self.pk).update(report_count=F("report_count") + 1)
+        self.refresh_from_db(fields=["report_count"])
+        if self.report_count >= settings.COMMENTS_REPORTS_TO_HIDE and not self.hidden_by_reports:
+            Comment.objects.filter(pk=self.pk).update(hidden_by_reports=True)
+            self.hidden_by_reports = True
