@@ -135,24 +135,31 @@ def test_demo_reviewer_cannot_log_in():
     assert not get_user_model().objects.get(username="demo-reviewer").has_usable_password()
 
 
-def test_demo_clinician_gets_a_working_random_password(client, settings):
+def passwords(out):
+    return dict(re.findall(r"user name: (\w+)\s+password: (\S+)", out.getvalue()))
+
+
+@pytest.mark.parametrize(
+    ("username", "admin_page"),
+    [("clinician", "/admin/articles/article/"), ("moderator", "/admin/articles/comment/")],
+)
+def test_demo_accounts_get_a_working_random_password(client, settings, username, admin_page):
     settings.DEBUG = True
     out = io.StringIO()
 
-    call_command("create_demo_clinician", stdout=out)
-    password = re.search(r"password:\s+(\S+)", out.getvalue()).group(1)
-    call_command("create_demo_clinician", stdout=io.StringIO())
+    call_command("create_demo_accounts", stdout=out)
+    first = passwords(out)[username]
+    call_command("create_demo_accounts", stdout=io.StringIO())
 
-    assert not client.login(username="clinician", password=password)  # a new one each run
+    assert not client.login(username=username, password=first)  # a new one each run
     out = io.StringIO()
-    call_command("create_demo_clinician", stdout=out)
-    password = re.search(r"password:\s+(\S+)", out.getvalue()).group(1)
-    assert client.login(username="clinician", password=password)
-    assert client.get("/admin/articles/article/").status_code == 200
+    call_command("create_demo_accounts", stdout=out)
+    assert client.login(username=username, password=passwords(out)[username])
+    assert client.get(admin_page).status_code == 200
 
 
-def test_demo_clinician_is_refused_in_production(settings):
+def test_demo_accounts_are_refused_in_production(settings):
     settings.DEBUG = False
 
     with pytest.raises(CommandError, match="development only"):
-        call_command("create_demo_clinician")
+        call_command("create_demo_accounts")
