@@ -1,8 +1,14 @@
+from django import forms
 from django.contrib import admin, messages
+from django.http import JsonResponse
+from django.urls import path
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
+from reversion_compare.admin import CompareVersionAdmin
 
-from . import notifications
+from . import notifications, readability
+from .markdown import render_markdown
 from .models import (
     Article,
     ArticleTreatment,
@@ -23,22 +29,24 @@ class ReviewOverdueFilter(admin.SimpleListFilter):
         return [("overdue", "Overdue for review"), ("due_soon", "Due in the next 30 days")]
 
     def queryset(self, request, queryset):
-        today = timezone.localdate()
         if self.value() == "overdue":
             return queryset.review_overdue()
         if self.value() == "due_soon":
-            return queryset.filter(
-                next_review_due__gte=today, next_review_due__lte=today + timezone.timedelta(30)
-            )
+            return queryset.review_due_within(30)
         return queryset
 
 
 class SectionInline(admin.StackedInline):
     model = Section
     extra = 0
-    fields = ["order", "heading", "kind", "parent", "anchor", "body"]
+    fields = ["order", "heading", "kind", "parent", "anchor", "body", "readability"]
+    readonly_fields = ["readability"]
     ordering = ["order", "pk"]
     show_change_link = False
+
+    @admin.display(description="readability (when saved)")
+    def readability(self, section):
+        return readability_of(section.body) if section.pk else "Shown once saved."
 
     def get_formset(self, request, obj=None, **kwargs):
         # Offer only this article's main sections as parents (one query, shared by every row).
@@ -70,8 +78,41 @@ class ReferenceInline(admin.TabularInline):
     ordering = ["order", "pk"]
 
 
+def readability_of(markdown_text):
+    figures = readability.measure(markdown_text)
+    if figures is None:
+        return "No text yet."
+    if figures.too_hard:
+        return format_html('<strong class="readability-warning">⚠ {}</strong>', figures.summary())
+    return figures.summary()
+
+
+class ArticleForm(forms.ModelForm):
+    """Offers only the statuses this user may move the article to, and checks it again.
+
+    `user` is set on a per-request subclass by ArticleAdmin.get_form.
+    """
+
+    user = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "status" in self.fields:
+            allowed = set(self.instance.allowed_statuses(self.user))
+            self.fields["status"].choices = [
+                choice for choice in Article.Status.choices if choice[0] in allowed
+            ]
+
+    def clean_status(self):
+        status = self.cleaned_data["status"]
+        if status not in self.instance.allowed_statuses(self.user):
+            raise forms.ValidationError("You cannot move the article to this status.")
+        return status
+
+
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(CompareVersionAdmin):
+    form = ArticleForm
     list_display = ["title", "status", "published_at", "last_reviewed", "next_review_due"]
     list_filter = ["status", "topics", ReviewOverdueFilter]
     search_fields = ["title", "standfirst", "sections__heading"]
@@ -80,21 +121,96 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     inlines = [SectionInline, ArticleTreatmentInline, ReferenceInline]
     fieldsets = [
+        ("Before you publish", {"fields": ["content_checks", "readability"]}),
         (None, {"fields": ["title", "slug", "standfirst"]}),
-        ("Publishing", {"fields": ["status", "published_at"]}),
+        (
+            "Publishing",
+            {
+                "fields": ["status", "published_at"],
+                "description": "Editors submit articles for review. Publishing is a clinical "
+                "sign-off: it records you as the reviewer, today as the review date, and "
+                "the next review as due in a year.",
+            },
+        ),
         ("Clinical review", {"fields": ["reviewed_by", "last_reviewed", "next_review_due"]}),
         ("Topics and related reading", {"fields": ["topics", "related_articles"]}),
         ("Comments", {"fields": ["comments_open"]}),
     ]
+    readonly_fields = ["content_checks", "readability"]
+
+    class Media:
+        js = ["articles/admin/markdown-preview.js"]
+        css = {"all": ["articles/admin/admin.css"]}
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.has_perm("articles.publish_article"):
+            return self.readonly_fields
+        # Only a clinician's sign-off sets who reviewed the article and when.
+        return [*self.readonly_fields, "reviewed_by", "last_reviewed", "next_review_due"]
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        # Editors work on drafts; what readers can see changes only through a clinician.
+        return (
+            obj is None
+            or obj.status in (Article.Status.DRAFT, Article.Status.IN_REVIEW)
+            or request.user.has_perm("articles.publish_article")
+        )
+
+    def save_model(self, request, obj, form, change):
+        if "status" in form.changed_data and obj.status == Article.Status.PUBLISHED:
+            obj.sign_off(request.user)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        for warning in form.instance.content_warnings():
+            self.message_user(request, warning, messages.WARNING)
+
+    @admin.display(description="content checks")
+    def content_checks(self, article):
+        if article.pk is None:
+            return "Shown once the article is saved."
+        warnings = article.content_warnings()
+        if not warnings:
+            return "No problems found."
+        return format_html_join("", '<p class="content-warning">⚠ {}</p>', ((w,) for w in warnings))
+
+    @admin.display(description="readability of the whole article")
+    def readability(self, article):
+        if article.pk is None:
+            return "Shown once the article is saved."
+        text = "\n\n".join([article.standfirst, *(s.body for s in article.sections.all())])
+        return readability_of(text)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "related_articles":
             kwargs["queryset"] = Article.objects.order_by("title")
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
+    def get_urls(self):
+        preview = path(
+            "preview/",
+            self.admin_site.admin_view(self.markdown_preview),
+            name="articles_article_preview",
+        )
+        return [preview, *super().get_urls()]
+
+    def markdown_preview(self, request):
+        """Live preview for the body editor: the same renderer and sanitiser readers get."""
+        if request.method != "POST" or not self.has_view_or_change_permission(request):
+            return JsonResponse({"error": "not allowed"}, status=403)
+        text = request.POST.get("text", "")[:50_000]
+        return JsonResponse({"html": render_markdown(text), "readability": readability_of(text)})
+
 
 @admin.register(Treatment)
-class TreatmentAdmin(admin.ModelAdmin):
+class TreatmentAdmin(CompareVersionAdmin):
     list_display = ["name", "category", "order"]
     list_filter = ["category"]
     search_fields = ["name", "summary"]
@@ -112,7 +228,7 @@ class TreatmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(CompareVersionAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "reversion",
+    "reversion_compare",
     "crispy_forms",
     "crispy_bootstrap5",
     "js_lib_bootstrap5",
@@ -208,3 +210,6 @@ else:
             },
         }
     }
+
+# Clinical governance: a published article is due for review this many months later.
+REVIEW_INTERVAL_MONTHS = int(os.environ.get("SPASMCMS_REVIEW_INTERVAL_MONTHS", "12"))

@@ -1,13 +1,14 @@
 from django import forms
 from django.contrib import admin, messages
 from django.utils.html import format_html
+from reversion_compare.admin import CompareVersionAdmin
 
 from .engine import NO, YES, AnswerKind, Disposition
 from .models import Advice, DailyOutcomeCount, DailyYesCount, Question, Vignette
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(CompareVersionAdmin):
     list_display = ["text", "slug", "group", "disposition", "threshold_weeks", "order", "active"]
     list_filter = ["group", "disposition", "active"]
     search_fields = ["text", "slug"]
@@ -34,7 +35,7 @@ class QuestionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Advice)
-class AdviceAdmin(admin.ModelAdmin):
+class AdviceAdmin(CompareVersionAdmin):
     list_display = ["__str__", "headline", "show_treatments"]
     fields = ["disposition", "headline", "action", "safety_netting", "show_treatments"]
     readonly_fields = ["disposition"]
@@ -88,7 +89,7 @@ def vignette_form_class(questions):
 
 
 @admin.register(Vignette)
-class VignetteAdmin(admin.ModelAdmin):
+class VignetteAdmin(CompareVersionAdmin):
     search_fields = ["name", "note"]
 
     def get_questions(self, request):

@@ -4,6 +4,7 @@ An article is made of ordered sections (with one level of numbered sub-sections)
 and ordered list of treatments, and the references it rests on.
 """
 
+import calendar
 import datetime
 from collections import defaultdict
 
@@ -34,6 +35,15 @@ RESERVED_ANCHORS = frozenset(
 )
 
 
+def add_months(day, months):
+    """The same day `months` later (the month's last day when it is shorter)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
+
+
 class Topic(models.Model):
     name = models.CharField(max_length=100, help_text="The topic as readers would say it.")
     slug = models.SlugField(
@@ -48,6 +58,17 @@ class Topic(models.Model):
         return self.name
 
 
+# Who may move an article between statuses: editors submit, clinicians sign off and publish.
+SUBMIT, PUBLISH = "submit_article", "publish_article"
+WORKFLOW = {
+    "draft": {"in_review": SUBMIT, "published": PUBLISH, "archived": PUBLISH},
+    "in_review": {"draft": SUBMIT, "published": PUBLISH, "archived": PUBLISH},
+    "published": {"unpublished": PUBLISH, "archived": PUBLISH},
+    "unpublished": {"published": PUBLISH, "draft": PUBLISH, "archived": PUBLISH},
+    "archived": {"draft": PUBLISH},
+}
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Articles the public may read: published, with a publish time that has come."""
@@ -60,7 +81,16 @@ class ArticleQuerySet(models.QuerySet):
         return self.published()
 
     def review_overdue(self):
-        return self.filter(next_review_due__lt=timezone.localdate())
+        """Live articles whose clinical review date has passed (archived ones need none)."""
+        return self.exclude(status=Article.Status.ARCHIVED).filter(
+            next_review_due__lt=timezone.localdate()
+        )
+
+    def review_due_within(self, days):
+        today = timezone.localdate()
+        return self.exclude(status=Article.Status.ARCHIVED).filter(
+            next_review_due__gte=today, next_review_due__lte=today + datetime.timedelta(days)
+        )
 
     def for_page(self):
         """Everything the article page shows, in a fixed number of queries."""
@@ -79,7 +109,10 @@ class ArticleQuerySet(models.QuerySet):
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
         PUBLISHED = "published", "Published"
+        UNPUBLISHED = "unpublished", "Unpublished"
+        ARCHIVED = "archived", "Archived"
 
     title = models.CharField(
         max_length=200, help_text="The page heading readers see. Plain words, no jargon."
@@ -154,6 +187,10 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-published_at", "title"]
+        permissions = [
+            ("submit_article", "Can submit an article for clinical review"),
+            ("publish_article", "Can sign off, publish, unpublish and archive articles"),
+        ]
 
     def __str__(self):
         return self.title
@@ -165,6 +202,42 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def allowed_statuses(self, user):
+        """The statuses this user may move the article to from where it is now."""
+        allowed = [
+            status
+            for status, permission in WORKFLOW.get(self.status, {}).items()
+            if user.has_perm(f"articles.{permission}")
+        ]
+        return [self.Status(self.status), *allowed]
+
+    def sign_off(self, clinician, today=None):
+        """Record a clinician's review: who, when, and when the next one is due."""
+        today = today or timezone.localdate()
+        self.reviewed_by = clinician
+        self.last_reviewed = today
+        self.next_review_due = add_months(today, settings.REVIEW_INTERVAL_MONTHS)
+
+    def content_warnings(self):
+        """Gaps a clinician should look at before publishing (warnings, never blocks)."""
+        sections = list(self.sections.all())
+        warnings = []
+        if not any(section.is_urgent_advice for section in sections):
+            warnings.append("No “urgent advice” section: readers need to know when to get help.")
+        if not self.references.exists():
+            warnings.append("No references: add the sources this article rests on.")
+        warnings += [
+            f"The section “{section.heading}” has no text."
+            for section in sections
+            if not section.body.strip()
+        ]
+        warnings += [
+            f"The treatment “{link.treatment}” has no cautions (who should not use it)."
+            for link in self.article_treatments.select_related("treatment")
+            if not link.treatment.cautions.strip()
+        ]
+        return warnings
 
     @property
     def is_public(self):

@@ -9,6 +9,7 @@ import datetime
 import tomllib
 from pathlib import Path
 
+import reversion
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -37,6 +38,12 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, reset=False, **options):
+        # Recorded as a version, so clinicians can always compare with the shipped text.
+        with reversion.create_revision():
+            reversion.set_comment("Demo content loaded")
+            self.load(reset)
+
+    def load(self, reset):
         topics = {
             item["slug"]: self.upsert(Topic, item, reset)
             for item in read_toml(DEMO_CONTENT_DIR / "topics.toml")["topics"]
