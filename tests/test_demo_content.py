@@ -141,7 +141,11 @@ def passwords(out):
 
 @pytest.mark.parametrize(
     ("username", "admin_page"),
-    [("clinician", "/admin/articles/article/"), ("moderator", "/admin/articles/comment/")],
+    [
+        ("clinician", "/admin/articles/article/"),
+        ("editor", "/admin/articles/article/"),
+        ("moderator", "/admin/articles/comment/"),
+    ],
 )
 def test_demo_accounts_get_a_working_random_password(client, settings, username, admin_page):
     settings.DEBUG = True

@@ -8,13 +8,14 @@ from django.core.management.base import BaseCommand, CommandError
 # user name, first name, last name, group, email (moderators are emailed when comments wait)
 DEMO_ACCOUNTS = [
     ("clinician", "Demo", "Clinician", "Clinician", ""),
+    ("editor", "Demo", "Editor", "Editor", ""),
     ("moderator", "Demo", "Moderator", "Moderator", "moderator@example.org"),
 ]
 
 
 class Command(BaseCommand):
     help = (
-        "Create the demo clinician and moderator accounts for local development, give each "
+        "Create the demo clinician, editor and moderator accounts for local development, give each "
         "a new random password and print them. Refuses to run with debug off."
     )
 
