@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from django.forms.models import model_to_dict
 
 from articles.models import Article, ArticleTreatment, Reference, Section, Topic, Treatment
+from articles.readability import measure
 
 pytestmark = pytest.mark.django_db
 
@@ -167,3 +168,15 @@ def test_demo_accounts_are_refused_in_production(settings):
 
     with pytest.raises(CommandError, match="development only"):
         call_command("create_demo_accounts")
+
+
+def test_every_demo_section_reads_at_grade_8_or_below():
+    load()
+
+    for section in Section.objects.select_related("article"):
+        figures = measure(section.body)
+        assert figures is not None and not figures.too_hard, (
+            section.article.slug,
+            section.heading,
+            figures,
+        )
