@@ -302,7 +302,9 @@ class CommentAdmin(admin.ModelAdmin):
         return Truncator(comment.body).chars(80)
 
     def save_model(self, request, obj, form, change):
-        if "status" in form.changed_data:
+        # A moderator saving a comment's page is a decision, even with the status unchanged
+        # (an approved comment hidden by reports is shown again).
+        if request.user.has_perm("articles.moderate_comment"):
             obj.moderate(obj.status, request.user)
         else:
             super().save_model(request, obj, form, change)
@@ -313,7 +315,8 @@ class CommentAdmin(admin.ModelAdmin):
             if reply.pk is None:
                 reply.article = form.instance.article
                 reply.author = request.user
-                reply.display_name = request.user.get_full_name() or request.user.get_username()
+                name = request.user.get_full_name() or request.user.get_username()
+                reply.display_name = name[: Comment._meta.get_field("display_name").max_length]
                 reply.status = Comment.Status.APPROVED
                 reply.moderated_by = request.user
                 reply.moderated_at = timezone.now()

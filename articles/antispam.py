@@ -11,7 +11,7 @@ from django.utils.crypto import salted_hmac
 
 def client_key(request):
     address = request.META.get("REMOTE_ADDR", "")
-    return salted_hmac("articles.antispam.client", address).hexdigest()[:32]
+    return salted_hmac("articles.antispam.client", address, algorithm="sha256").hexdigest()[:32]
 
 
 def comment_rate_exceeded(request):

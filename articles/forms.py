@@ -12,11 +12,15 @@ TIMESTAMP_SALT = "articles.comment-form.started"
 
 
 class RawTextField(forms.CharField):
-    """Keeps exactly what the reader typed, except NUL characters, which no database stores."""
+    """Keeps what the reader typed, with two exceptions that lose nothing they can see.
+
+    NUL characters are removed (no database stores them), and browser line breaks (CR LF)
+    become LF, so a line break counts as one character, as the browser counted it.
+    """
 
     def to_python(self, value):
         value = super().to_python(value)
-        return value.replace("\x00", "") if value else value
+        return value.replace("\x00", "").replace("\r\n", "\n") if value else value
 
 
 class CommentForm(forms.ModelForm):
@@ -88,6 +92,14 @@ class CommentForm(forms.ModelForm):
             "started",
             Submit("submit", "Send comment"),
         )
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        if not body.strip():
+            raise forms.ValidationError(
+                self.fields["body"].error_messages["required"], code="required"
+            )
+        return body
 
     def clean(self):
         cleaned = super().clean()

@@ -60,9 +60,11 @@ def post_comment(request, slug):
 
 @require_POST
 def report_comment(request, pk):
-    comment = get_object_or_404(
-        Comment.objects.visible().filter(article__in=Article.objects.published()), pk=pk
+    # Readers report readers' comments; clinicians' replies are answered by moderators.
+    reportable = Comment.objects.visible().filter(
+        author__isnull=True, article__in=Article.objects.published()
     )
+    comment = get_object_or_404(reportable, pk=pk)
     if antispam.first_report_from_client(request, comment):
         comment.report()
     messages.success(request, "Thank you for telling us. A moderator will check this comment.")

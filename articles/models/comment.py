@@ -11,7 +11,8 @@ from django.db import models
 from django.db.models import F, Prefetch
 from django.utils import timezone
 
-LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
+# One match per link: "https://www.nhs.uk/..." is one link, not two.
+LINK = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
 MAX_LINKS = 2
 
 
@@ -145,13 +146,13 @@ class Comment(models.Model):
         return ""
 
     def moderate(self, status, moderator):
-        """Record a moderator's decision; approving also lifts a hide by reports."""
+        """Record a moderator's decision; it also settles readers' reports."""
         self.status = status
         self.moderated_by = moderator
         self.moderated_at = timezone.now()
-        if status == self.Status.APPROVED:
-            self.hidden_by_reports = False
-            self.report_count = 0
+        # A decision settles any reports: the comment no longer waits for a moderator.
+        self.hidden_by_reports = False
+        self.report_count = 0
         self.save()
 
     def report(self):

@@ -1,0 +1,625 @@
+"""Moderating readers' comments in the admin, clinicians' replies, and the emails about both."""
+
+import logging
+import smtplib
+from unittest import mock
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.core.mail.backends.base import BaseEmailBackend
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import BlockedWord, Comment
+from articles.views import COMMENT_THANKS
+
+from .factories import ArticleFactory, ClinicianFactory, UserFactory
+from .test_comments import (
+    BlockedWordFactory,
+    ClinicianReplyFactory,
+    CommentFactory,
+    ModeratorFactory,
+    comment_bodies,
+    comment_data,
+    post_comment,
+    report,
+)
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "admin:articles_comment_changelist"
+MODERATOR_PERMISSIONS = {
+    "view_comment",
+    "change_comment",
+    "moderate_comment",
+    "view_blockedword",
+    "add_blockedword",
+    "change_blockedword",
+    "delete_blockedword",
+}
+
+
+class BrokenMailBackend(BaseEmailBackend):
+    """A mail server that is down."""
+
+    def send_messages(self, email_messages):
+        raise smtplib.SMTPServerDisconnected("mail server down")
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def article():
+    return ArticleFactory(title="Back muscle spasms")
+
+
+@pytest.fixture
+def moderator():
+    return ModeratorFactory(first_name="Morgan", last_name="Lee")
+
+
+@pytest.fixture
+def moderator_client(moderator):
+    client = Client()
+    client.force_login(moderator)
+    return client
+
+
+def change_url(comment):
+    return reverse("admin:articles_comment_change", args=[comment.pk])
+
+
+def submitted_values(form):
+    """The values a browser would send back for an unchanged Django form."""
+    data = {}
+    for name in form.fields:
+        bound = form[name]
+        value = bound.value()
+        if value is None or value is False:
+            continue
+        if value is True:
+            value = "on"
+        data[bound.html_name] = str(getattr(value, "pk", value))
+    return data
+
+
+def change_form_data(response):
+    data = submitted_values(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        data.update({management.add_prefix(k): v for k, v in management.initial.items()})
+        for form in inline.formset.forms:
+            data.update(submitted_values(form))
+    return data
+
+
+def reply_inline(response):
+    (inline,) = [
+        inline
+        for inline in response.context["inline_admin_formsets"]
+        if inline.formset.model is Comment
+    ]
+    return inline
+
+
+def add_reply(client, comment, answer, role="Physiotherapist", changes=None):
+    """A clinician fills in the reply box on the comment's change page and saves."""
+    response = client.get(change_url(comment))
+    assert response.status_code == 200
+    data = change_form_data(response)
+    prefix = reply_inline(response).formset.prefix
+    index = int(data[f"{prefix}-TOTAL_FORMS"])
+    data[f"{prefix}-TOTAL_FORMS"] = str(index + 1)
+    data[f"{prefix}-{index}-body"] = answer
+    data[f"{prefix}-{index}-author_role"] = role
+    data.update(changes or {})
+    return client.post(change_url(comment), data)
+
+
+def run_action(client, action, comments, query=""):
+    return client.post(
+        reverse(CHANGELIST) + query,
+        {"action": action, "_selected_action": [str(c.pk) for c in comments], "index": "0"},
+        follow=True,
+    )
+
+
+def listed(response):
+    return set(response.context["cl"].result_list)
+
+
+# The Moderator group
+
+
+def test_moderator_group_moderates_comments_and_blocked_words_and_nothing_else():
+    group = Group.objects.get(name="Moderator")
+
+    codenames = set(group.permissions.values_list("codename", flat=True))
+
+    assert codenames == MODERATOR_PERMISSIONS
+
+
+def test_moderator_sees_only_comments_and_blocked_words_on_the_admin_index(moderator_client):
+    response = moderator_client.get(reverse("admin:index"))
+
+    assert response.status_code == 200
+    models = {
+        (app["app_label"], model["object_name"])
+        for app in response.context["app_list"]
+        for model in app["models"]
+    }
+    assert models == {("articles", "Comment"), ("articles", "BlockedWord")}
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "admin:articles_article_changelist",
+        "admin:articles_article_add",
+        "admin:articles_article_change",  # sections are edited here
+        "admin:articles_treatment_changelist",
+        "admin:articles_treatment_add",
+        "admin:articles_topic_changelist",
+        "admin:auth_user_changelist",
+        "admin:auth_user_change",
+        "admin:auth_group_changelist",
+        "admin:triage_question_changelist",
+        "admin:triage_advice_changelist",
+        "admin:triage_vignette_changelist",
+        "admin:triage_dailyoutcomecount_changelist",
+        "admin:triage_dailyyescount_changelist",
+    ],
+)
+def test_moderator_cannot_open_content_users_or_triage(moderator_client, moderator, url_name):
+    article = ArticleFactory()
+    args = {
+        "admin:articles_article_change": [article.pk],
+        "admin:auth_user_change": [moderator.pk],
+    }.get(url_name, [])
+
+    assert moderator_client.get(reverse(url_name, args=args)).status_code == 403
+
+
+def test_moderator_cannot_edit_an_article(moderator_client):
+    article = ArticleFactory(title="Original title")
+    url = reverse("admin:articles_article_change", args=[article.pk])
+
+    response = moderator_client.post(url, {"title": "Vandalised", "slug": article.slug})
+
+    assert response.status_code == 403
+    article.refresh_from_db()
+    assert article.title == "Original title"
+
+
+# The comment list and page
+
+
+def test_moderator_sees_every_readers_comment_but_not_clinicians_replies(moderator_client):
+    pending = CommentFactory(status=Comment.Status.PENDING)
+    spam = CommentFactory(status=Comment.Status.SPAM, spam_reason="More than 2 links")
+    approved = CommentFactory()
+    ClinicianReplyFactory(parent=approved)
+
+    response = moderator_client.get(reverse(CHANGELIST))
+
+    assert response.status_code == 200
+    assert listed(response) == {pending, spam, approved}
+
+
+@pytest.mark.parametrize("status", list(Comment.Status))
+def test_moderator_filters_comments_by_status(moderator_client, status):
+    comments = {s: CommentFactory(status=s) for s in Comment.Status}
+
+    response = moderator_client.get(reverse(CHANGELIST) + f"?status__exact={status}")
+
+    assert listed(response) == {comments[status]}
+
+
+def test_moderator_filters_comments_by_article(moderator_client):
+    article = ArticleFactory()
+    mine = CommentFactory(article=article, status=Comment.Status.PENDING)
+    CommentFactory(status=Comment.Status.PENDING)
+
+    response = moderator_client.get(reverse(CHANGELIST) + f"?article__id__exact={article.pk}")
+
+    assert listed(response) == {mine}
+
+
+def test_moderator_filters_comments_hidden_by_reports(moderator_client):
+    hidden = CommentFactory(hidden_by_reports=True, report_count=3)
+    CommentFactory()
+
+    response = moderator_client.get(reverse(CHANGELIST) + "?hidden_by_reports__exact=1")
+
+    assert listed(response) == {hidden}
+
+
+def test_moderator_opens_a_comment_and_the_readers_words_are_read_only(moderator_client):
+    comment = CommentFactory(
+        status=Comment.Status.SPAM,
+        display_name="Sam <b>",
+        email="sam@example.com",
+        body="Buy <i>now</i>",
+        spam_reason="Contains the blocked word “buy”",
+    )
+
+    response = moderator_client.get(change_url(comment))
+
+    assert response.status_code == 200
+    assert set(response.context["adminform"].form.fields) == {"status"}
+    html = response.content.decode()
+    assert "Buy &lt;i&gt;now&lt;/i&gt;" in html
+    assert "Sam &lt;b&gt;" in html
+    assert "Contains the blocked word “buy”" in html
+
+
+def test_moderator_changes_the_status_but_never_the_readers_words(moderator_client, moderator):
+    comment = CommentFactory(
+        status=Comment.Status.PENDING, display_name="Sam", email="sam@example.com", body="Mine"
+    )
+    data = change_form_data(moderator_client.get(change_url(comment)))
+    data.update(status="rejected", display_name="Edited", email="edited@example.com", body="Edited")
+
+    response = moderator_client.post(change_url(comment), data)
+
+    assert response.status_code == 302
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.REJECTED
+    assert comment.moderated_by == moderator
+    assert comment.moderated_at is not None
+    assert (comment.display_name, comment.email, comment.body) == ("Sam", "sam@example.com", "Mine")
+
+
+def test_nobody_adds_a_readers_comment_in_the_admin(moderator_client, clinician_client):
+    url = reverse("admin:articles_comment_add")
+
+    assert moderator_client.get(url).status_code == 403
+    assert clinician_client.get(url).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("action", "status", "verb"),
+    [
+        ("approve", Comment.Status.APPROVED, "approved"),
+        ("reject", Comment.Status.REJECTED, "rejected"),
+        ("mark_as_spam", Comment.Status.SPAM, "marked as spam"),
+    ],
+)
+def test_moderator_acts_on_several_comments_at_once(
+    moderator_client, moderator, action, status, verb
+):
+    chosen = [CommentFactory(status=Comment.Status.PENDING) for _ in range(2)]
+    untouched = CommentFactory(status=Comment.Status.PENDING)
+    before = timezone.now()
+
+    response = run_action(moderator_client, action, chosen)
+
+    assert response.status_code == 200
+    assert f"2 comment(s) {verb}." in response.content.decode()
+    for comment in chosen:
+        comment.refresh_from_db()
+        assert comment.status == status
+        assert comment.moderated_by == moderator
+        assert comment.moderated_at >= before
+    untouched.refresh_from_db()
+    assert (untouched.status, untouched.moderated_by) == (Comment.Status.PENDING, None)
+
+
+def test_approved_comments_appear_on_the_article(moderator_client, client, article):
+    comment = CommentFactory(article=article, status=Comment.Status.PENDING, body="Thanks!")
+    assert comment_bodies(client.get(article.get_absolute_url()).content.decode()) == []
+
+    run_action(moderator_client, "approve", [comment])
+
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert comment_bodies(html) == ["<p>Thanks!</p>"]
+
+
+def test_approving_from_the_pending_list_reports_how_many_were_approved(moderator_client):
+    chosen = [CommentFactory(status=Comment.Status.PENDING) for _ in range(2)]
+
+    response = run_action(moderator_client, "approve", chosen, query="?status__exact=pending")
+
+    assert all(c.status == Comment.Status.APPROVED for c in Comment.objects.all())
+    assert "2 comment(s) approved." in response.content.decode()
+
+
+def test_pending_count_shows_on_the_admin_index(moderator_client):
+    CommentFactory.create_batch(2, status=Comment.Status.PENDING)
+    CommentFactory(status=Comment.Status.SPAM)
+    CommentFactory(status=Comment.Status.REJECTED)
+    CommentFactory()
+    CommentFactory(hidden_by_reports=True, report_count=3)
+
+    html = moderator_client.get(reverse("admin:index")).content.decode()
+
+    assert "Comments waiting for moderation" in html
+    assert (
+        f'<a href="{reverse(CHANGELIST)}?status__exact=pending"><strong>2</strong> pending '
+        "comments</a>" in html
+    )
+    assert (
+        f'<a href="{reverse(CHANGELIST)}?hidden_by_reports__exact=1"><strong>1</strong> '
+        "hidden after reports</a>" in html
+    )
+
+
+def test_pending_count_is_not_shown_to_staff_who_cannot_see_comments(client):
+    staff = UserFactory(is_staff=True)
+    CommentFactory(status=Comment.Status.PENDING)
+    client.force_login(staff)
+
+    html = client.get(reverse("admin:index")).content.decode()
+
+    assert "Comments waiting for moderation" not in html
+
+
+def test_approving_a_reported_comment_again_shows_it_and_resets_the_count(
+    moderator_client, client, article
+):
+    comment = CommentFactory(article=article, body="Was reported")
+    for number in range(3):
+        report(client, comment, address=f"198.51.100.{number}")
+    comment.refresh_from_db()
+    assert comment.hidden_by_reports
+    assert comment_bodies(client.get(article.get_absolute_url()).content.decode()) == []
+
+    run_action(moderator_client, "approve", [comment])
+
+    comment.refresh_from_db()
+    assert (comment.hidden_by_reports, comment.report_count) == (False, 0)
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert comment_bodies(html) == ["<p>Was reported</p>"]
+
+
+def test_approving_a_reported_comment_on_its_own_page_shows_it_again(moderator_client):
+    comment = CommentFactory(hidden_by_reports=True, report_count=3)
+    data = change_form_data(moderator_client.get(change_url(comment)))
+    data["status"] = "approved"
+
+    assert moderator_client.post(change_url(comment), data).status_code == 302
+
+    comment.refresh_from_db()
+    assert (comment.hidden_by_reports, comment.report_count) == (False, 0)
+
+
+def test_a_rejected_reported_comment_no_longer_waits_for_moderation(moderator_client):
+    comment = CommentFactory(hidden_by_reports=True, report_count=3)
+
+    run_action(moderator_client, "reject", [comment])
+
+    html = moderator_client.get(reverse("admin:index")).content.decode()
+    assert "hidden after reports" not in html
+
+
+def test_moderator_manages_blocked_words(moderator_client, client, article):
+    response = moderator_client.post(reverse("admin:articles_blockedword_add"), {"word": "Casino"})
+
+    assert response.status_code == 302
+    assert BlockedWord.objects.get().word == "Casino"
+    post_comment(client, article, comment_data(body="Visit my casino"))
+    assert Comment.objects.get().status == Comment.Status.SPAM
+
+
+def test_blocked_word_list_loads(moderator_client):
+    BlockedWordFactory(word="casino")
+
+    response = moderator_client.get(reverse("admin:articles_blockedword_changelist") + "?q=cas")
+
+    assert response.status_code == 200
+    assert "casino" in response.content.decode()
+
+
+# Clinicians' replies
+
+
+def test_clinician_replies_on_the_comment_page_and_it_is_public_at_once(
+    clinician_client, clinician, article
+):
+    comment = CommentFactory(article=article, body="Should I rest in bed?")
+
+    response = add_reply(clinician_client, comment, "Keep gently moving.", "Physiotherapist")
+
+    assert response.status_code == 302
+    reply = Comment.objects.get(parent=comment)
+    assert reply.status == Comment.Status.APPROVED
+    assert reply.article == article
+    assert reply.author == clinician
+    assert reply.display_name == clinician.get_full_name()
+    assert reply.moderated_by == clinician
+    assert reply.moderated_at is not None
+    html = Client().get(article.get_absolute_url()).content.decode()
+    assert comment_bodies(html) == ["<p>Should I rest in bed?</p>", "<p>Keep gently moving.</p>"]
+    reply_html = html.split('<ol class="comment-replies">')[1].split("</ol>")[0]
+    assert '<span class="clinician-badge">Response from a clinician:</span>' in reply_html
+    assert f"<bdi>{clinician.get_full_name()}</bdi></strong>, Physiotherapist" in reply_html
+
+
+def test_a_clinician_replying_cannot_change_the_readers_comment(clinician_client):
+    comment = CommentFactory(status=Comment.Status.PENDING, body="Mine")
+
+    add_reply(
+        clinician_client, comment, "An answer", changes={"status": "approved", "body": "Edited"}
+    )
+
+    comment.refresh_from_db()
+    assert (comment.status, comment.body) == (Comment.Status.PENDING, "Mine")
+
+
+def test_clinicians_cannot_moderate(clinician_client):
+    comment = CommentFactory(status=Comment.Status.PENDING)
+
+    response = clinician_client.get(reverse(CHANGELIST))
+    run_action(clinician_client, "approve", [comment])
+
+    assert response.status_code == 200
+    action_form = response.context["action_form"]
+    choices = [name for name, _ in action_form.fields["action"].choices] if action_form else []
+    assert not {"approve", "reject", "mark_as_spam"} & set(choices)
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING
+
+
+def test_moderators_see_replies_but_cannot_write_them(moderator_client):
+    reply = ClinicianReplyFactory()
+
+    response = moderator_client.get(change_url(reply.parent))
+
+    inline = reply_inline(response)
+    assert inline.has_add_permission is False
+    assert inline.has_change_permission is False
+    assert reply.body in response.content.decode()
+
+
+def test_the_reader_who_asked_is_emailed_after_the_reply_is_committed(
+    clinician_client, article, mailoutbox, django_capture_on_commit_callbacks
+):
+    comment = CommentFactory(
+        article=article, display_name="Sam", email="sam@example.com", notify_on_reply=True
+    )
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        add_reply(clinician_client, comment, "Keep gently moving.")
+        assert mailoutbox == []  # not before the reply is committed
+
+    assert len(callbacks) == 1
+    (email,) = mailoutbox
+    assert email.to == ["sam@example.com"]
+    assert email.subject == "Your comment on “Back muscle spasms” has an answer"
+    assert f"http://testserver{article.get_absolute_url()}#comments" in email.body
+    assert "Hello Sam" in email.body
+
+
+@pytest.mark.parametrize(("email", "notify"), [("sam@example.com", False), ("", True), ("", False)])
+def test_no_email_unless_the_reader_asked_and_left_an_address(
+    clinician_client, mailoutbox, django_capture_on_commit_callbacks, email, notify
+):
+    comment = CommentFactory(email=email, notify_on_reply=notify)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = add_reply(clinician_client, comment, "An answer")
+
+    assert response.status_code == 302
+    assert mailoutbox == []
+
+
+def test_a_failing_mail_server_never_loses_a_reply(
+    clinician_client, django_capture_on_commit_callbacks
+):
+    comment = CommentFactory(email="sam@example.com", notify_on_reply=True)
+
+    with (
+        mock.patch("articles.notifications.send_mail", side_effect=OSError("down")) as send,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = add_reply(clinician_client, comment, "An answer")
+
+    send.assert_called_once()
+    assert response.status_code == 302
+    assert Comment.objects.get(parent=comment).status == Comment.Status.APPROVED
+
+
+# Emails to moderators
+
+
+def test_moderators_with_an_email_are_emailed_once_the_comment_is_committed(
+    client, article, moderator, mailoutbox, django_capture_on_commit_callbacks
+):
+    ModeratorFactory(email="")
+    ModeratorFactory(email="gone@example.org", is_active=False)
+    ClinicianFactory(email="clinician@example.org")
+    UserFactory(email="reader@example.org")
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        post_comment(client, article, comment_data(display_name="Sam"))
+        assert mailoutbox == []  # not before the comment is committed
+
+    assert len(callbacks) == 1
+    (email,) = mailoutbox
+    comment = Comment.objects.get()
+    assert email.to == [moderator.email]
+    assert email.subject == "A comment is waiting for moderation: Back muscle spasms"
+    assert f"http://testserver{change_url(comment)}" in email.body
+    assert "Sam commented on “Back muscle spasms”" in email.body
+
+
+def test_every_moderator_is_emailed(
+    client, article, mailoutbox, django_capture_on_commit_callbacks
+):
+    moderators = ModeratorFactory.create_batch(3)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        post_comment(client, article)
+
+    (email,) = mailoutbox
+    assert sorted(email.to) == sorted(m.email for m in moderators)
+
+
+@pytest.mark.parametrize(
+    "body", ["http://a.example http://b.example http://c.example", "Win at the casino"]
+)
+def test_spam_sends_no_email_to_moderators(
+    client, article, moderator, mailoutbox, django_capture_on_commit_callbacks, body
+):
+    BlockedWordFactory(word="casino")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_comment(client, article, comment_data(body=body))
+
+    assert response.status_code == 302
+    assert Comment.objects.get().status == Comment.Status.SPAM
+    assert mailoutbox == []
+
+
+def test_refused_comments_send_no_email(
+    client, article, moderator, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        post_comment(client, article, comment_data(body=""))
+
+    assert mailoutbox == []
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_broken_mailer_after_a_real_commit_keeps_the_comment_and_the_redirect(
+    client, settings, caplog
+):
+    """No test transaction here: the email runs at the view's own commit, as in production."""
+    settings.MAILERS = {"default": {"BACKEND": f"{__name__}.BrokenMailBackend"}}
+    article = ArticleFactory()
+    ModeratorFactory()
+
+    with caplog.at_level(logging.ERROR):
+        response = post_comment(client, article)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{article.get_absolute_url()}#comments"
+    assert Comment.objects.get().status == Comment.Status.PENDING
+    assert "mail server down" in caplog.text
+    assert COMMENT_THANKS in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_a_clinicians_reply_hidden_by_reports_can_be_found_by_moderators(
+    client, moderator_client, settings
+):
+    settings.COMMENTS_REPORTS_TO_HIDE = 3
+    reply = ClinicianReplyFactory()
+    for number in range(3):
+        report(client, reply, address=f"198.51.100.{number}")
+    reply.refresh_from_db()
+
+    response = moderator_client.get(reverse(CHANGELIST) + "?hidden_by_reports__exact=1")
+
+    assert not reply.hidden_by_reports or reply in listed(response)
