@@ -1,11 +1,14 @@
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
-from reversion_compare.admin import CompareVersionAdmin
+from reversion.models import Version
+
+from spasmcms.history import HistoryAdmin
 
 from . import notifications, readability
 from .markdown import render_markdown
@@ -111,7 +114,7 @@ class ArticleForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(CompareVersionAdmin):
+class ArticleAdmin(HistoryAdmin):
     form = ArticleForm
     list_display = ["title", "status", "published_at", "last_reviewed", "next_review_due"]
     list_filter = ["status", "topics", ReviewOverdueFilter]
@@ -162,9 +165,16 @@ class ArticleAdmin(CompareVersionAdmin):
             or request.user.has_perm("articles.publish_article")
         )
 
+    def before_restore(self, request, live, version_id):
+        restored_status = Version.objects.get(pk=version_id).field_dict["status"]
+        if restored_status not in live.allowed_statuses(request.user):
+            raise PermissionDenied
+        request.status_before_restore = live.status
+
     def save_model(self, request, obj, form, change):
-        if "status" in form.changed_data and obj.status == Article.Status.PUBLISHED:
-            obj.sign_off(request.user)
+        previous = getattr(request, "status_before_restore", None) or form.initial.get("status")
+        if obj.status == Article.Status.PUBLISHED and previous != Article.Status.PUBLISHED:
+            obj.sign_off(request.user)  # publishing, or restoring a published version
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
@@ -210,7 +220,7 @@ class ArticleAdmin(CompareVersionAdmin):
 
 
 @admin.register(Treatment)
-class TreatmentAdmin(CompareVersionAdmin):
+class TreatmentAdmin(HistoryAdmin):
     list_display = ["name", "category", "order"]
     list_filter = ["category"]
     search_fields = ["name", "summary"]
@@ -228,7 +238,7 @@ class TreatmentAdmin(CompareVersionAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(CompareVersionAdmin):
+class TopicAdmin(HistoryAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}

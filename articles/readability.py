@@ -70,7 +70,7 @@ class Readability:
     def summary(self):
         text = (
             f"Reading ease {self.reading_ease:g} ({self.ease_label}) · "
-            f"grade {self.grade:g} · {self.words} words"
+            f"grade {self.grade:g} · {self.words} word{'s' if self.words != 1 else ''}"
         )
         if self.too_hard:
             text += (

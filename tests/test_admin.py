@@ -1,6 +1,7 @@
 """The clinicians' admin: every page loads, and an edit reaches the public page."""
 
 import pytest
+from django import forms
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
@@ -25,6 +26,11 @@ def submitted_values(form):
         bound = form[name]
         value = bound.value()
         if value is None or value is False:
+            continue
+        if isinstance(bound.field.widget, forms.MultiWidget):  # e.g. a split date and time
+            for index, part in enumerate(bound.field.widget.decompress(value)):
+                if part is not None:
+                    data[f"{bound.html_name}_{index}"] = str(part)
             continue
         if value is True:
             value = "on"

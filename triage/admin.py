@@ -1,14 +1,34 @@
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.utils.html import format_html
-from reversion_compare.admin import CompareVersionAdmin
+
+from spasmcms.history import HistoryAdmin
 
 from .engine import NO, YES, AnswerKind, Disposition
 from .models import Advice, DailyOutcomeCount, DailyYesCount, Question, Vignette
 
 
+class QuestionForm(forms.ModelForm):
+    """Checks the vignettes against the live rules, also when a restore has replaced them.
+
+    `rules_before` is set on a per-request subclass while a version is being restored.
+    """
+
+    rules_before = None
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.rules_before is not None and not self.errors:
+            try:
+                self.instance.check_vignettes(before=self.rules_before)
+            except ValidationError as error:
+                self.add_error(None, error)
+
+
 @admin.register(Question)
-class QuestionAdmin(CompareVersionAdmin):
+class QuestionAdmin(HistoryAdmin):
+    form = QuestionForm
     list_display = ["text", "slug", "group", "disposition", "threshold_weeks", "order", "active"]
     list_filter = ["group", "disposition", "active"]
     search_fields = ["text", "slug"]
@@ -33,9 +53,17 @@ class QuestionAdmin(CompareVersionAdmin):
         # Untick "active" instead: that change is checked against the safety test cases.
         return False
 
+    def before_restore(self, request, live, version_id):
+        request.rules_before_restore = Question.objects.rules_by_question()
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        rules_before = getattr(request, "rules_before_restore", None)
+        return type(form.__name__, (form,), {"rules_before": rules_before})
+
 
 @admin.register(Advice)
-class AdviceAdmin(CompareVersionAdmin):
+class AdviceAdmin(HistoryAdmin):
     list_display = ["__str__", "headline", "show_treatments"]
     fields = ["disposition", "headline", "action", "safety_netting", "show_treatments"]
     readonly_fields = ["disposition"]
@@ -89,7 +117,7 @@ def vignette_form_class(questions):
 
 
 @admin.register(Vignette)
-class VignetteAdmin(CompareVersionAdmin):
+class VignetteAdmin(HistoryAdmin):
     search_fields = ["name", "note"]
 
     def get_questions(self, request):

@@ -34,6 +34,9 @@ class QuestionQuerySet(models.QuerySet):
     def rules(self):
         return [question.as_rule() for question in self.asked()]
 
+    def rules_by_question(self):
+        return {question.pk: question.as_rule() for question in self.asked()}
+
 
 class Question(models.Model):
     class Group(models.TextChoices):
@@ -159,9 +162,13 @@ class Question(models.Model):
                 }
             )
 
-    def check_vignettes(self):
-        """Refuse the change if a safety vignette that passes now would fail after it."""
-        before = {question.pk: question.as_rule() for question in Question.objects.asked()}
+    def check_vignettes(self, before=None):
+        """Refuse the change if a safety vignette that passes now would fail after it.
+
+        `before` is the live rules by question; by default they are read from the database.
+        """
+        if before is None:
+            before = Question.objects.rules_by_question()
         after = {pk: rule for pk, rule in before.items() if pk != self.pk}
         if self.active:
             after[self.pk or "new"] = self.as_rule()

@@ -118,8 +118,9 @@ class Command(BaseCommand):
         if article is None:
             article = Article.objects.create(slug=document["slug"], **fields)
         else:
-            Article.objects.filter(pk=article.pk).update(**fields)
-            article.refresh_from_db()
+            for field, value in fields.items():
+                setattr(article, field, value)
+            article.save()  # a real save, so the reset is recorded in the article's history
             article.sections.all().delete()
             article.references.all().delete()
             article.article_treatments.all().delete()

@@ -1,0 +1,509 @@
+"""History: every admin change is a version with its author; versions compare and restore.
+
+Restoring is itself recorded, and goes through the same checks as any other change: the
+editorial workflow for articles and the safety vignettes for triage questions.
+"""
+
+import datetime
+import io
+import re
+
+import pytest
+from django import forms
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from reversion.models import Version
+
+from articles.models import Article, Section
+from triage.models import Question, Vignette
+
+from .factories import ArticleFactory, ClinicianFactory, SectionFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def editor_client(db):
+    editor = UserFactory(is_staff=True, first_name="Eddie", last_name="Editor")
+    editor.groups.add(Group.objects.get(name="Editor"))
+    client = Client()
+    client.force_login(editor)
+    return client
+
+
+def submitted_values(form):
+    """The values a browser would send back for an unchanged Django form."""
+    data = {}
+    for name in form.fields:
+        bound = form[name]
+        value = bound.value()
+        if value is None or value is False:
+            continue
+        widget = bound.field.widget
+        if isinstance(widget, forms.MultiWidget):  # the admin's split date and time
+            for index, part in enumerate(widget.decompress(value)):
+                if part is not None:
+                    data[f"{bound.html_name}_{index}"] = part.isoformat()
+            continue
+        if value is True:
+            value = "on"
+        elif isinstance(value, list | tuple):
+            value = [str(getattr(item, "pk", item)) for item in value]
+        else:
+            value = str(getattr(value, "pk", value))
+        data[bound.html_name] = value
+    return data
+
+
+def change_form_data(response):
+    data = submitted_values(response.context["adminform"].form)
+    for inline in response.context.get("inline_admin_formsets", []):
+        formset = inline.formset
+        management = formset.management_form
+        data.update({management.add_prefix(k): v for k, v in management.initial.items()})
+        for form in formset.forms:
+            data.update(submitted_values(form))
+    return data
+
+
+def admin_url(obj, view, *args):
+    opts = obj._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=[obj.pk, *args])
+
+
+def save_through_admin(client, obj, **changes):
+    """Open the change page, change some fields as a person would, and save."""
+    url = admin_url(obj, "change")
+    data = change_form_data(client.get(url))
+    data.update(changes)
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    return response
+
+
+def versions(obj):
+    return list(Version.objects.get_for_object(obj).select_related("revision__user").order_by("pk"))
+
+
+def section_body_field(client, article, section):
+    data = change_form_data(client.get(admin_url(article, "change")))
+    return next(
+        key.replace("-id", "-body")
+        for key, value in data.items()
+        if key.startswith("sections-") and key.endswith("-id") and value == str(section.pk)
+    )
+
+
+@pytest.fixture
+def article_with_two_versions(clinician_client):
+    """An article saved twice through the admin; the second save rewrites the advice."""
+    article = ArticleFactory(
+        title="Back spasms",
+        standfirst="Rest helps.",
+        status=Article.Status.DRAFT,
+        published_at=None,
+    )
+    section = SectionFactory(article=article, heading="What to do", body="Rest for a day.")
+    save_through_admin(clinician_client, article)
+    body = section_body_field(clinician_client, article, section)
+    save_through_admin(
+        clinician_client, article, standfirst="Keep moving.", **{body: "Keep moving gently."}
+    )
+    section.refresh_from_db()
+    assert section.body == "Keep moving gently."
+    return article, section
+
+
+# Every change is a version ----------------------------------------------------------------
+
+
+def test_a_change_through_the_admin_is_a_version_with_its_author(clinician_client, clinician):
+    article = ArticleFactory()
+    assert versions(article) == []
+
+    save_through_admin(clinician_client, article, title="Back spasms: what helps")
+
+    [version] = versions(article)
+    assert version.revision.user == clinician
+    assert version.field_dict["title"] == "Back spasms: what helps"
+    assert "Title" in version.revision.get_comment()
+
+
+def test_an_editors_change_is_recorded_under_the_editors_name(editor_client):
+    article = ArticleFactory(status=Article.Status.DRAFT, published_at=None)
+
+    save_through_admin(editor_client, article, standfirst="Shorter.")
+
+    [version] = versions(article)
+    assert version.revision.user.get_full_name() == "Eddie Editor"
+
+
+def test_a_version_holds_the_sections_as_they_were(article_with_two_versions):
+    article, section = article_with_two_versions
+
+    first, second = versions(article)
+
+    def body_in(version):
+        [section_version] = [
+            v
+            for v in version.revision.version_set.all()
+            if v._model is Section and v.object_id == str(section.pk)
+        ]
+        return section_version.field_dict["body"]
+
+    assert body_in(first) == "Rest for a day."
+    assert body_in(second) == "Keep moving gently."
+
+
+def test_the_history_page_lists_who_changed_the_article(
+    clinician_client, clinician, article_with_two_versions
+):
+    article, _ = article_with_two_versions
+
+    response = clinician_client.get(admin_url(article, "history"))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count(clinician.get_full_name()) >= 2
+    for version in versions(article):
+        assert admin_url(article, "revision", version.pk) in html
+
+
+def test_an_editor_can_read_the_history(editor_client, article_with_two_versions):
+    article, _ = article_with_two_versions
+
+    assert editor_client.get(admin_url(article, "history")).status_code == 200
+
+
+def test_the_history_page_loads_for_an_article_with_no_versions(clinician_client):
+    article = ArticleFactory()
+
+    response = clinician_client.get(admin_url(article, "history"))
+
+    assert response.status_code == 200
+
+
+# Compare ----------------------------------------------------------------------------------
+
+
+def test_a_clinician_compares_two_versions(clinician_client, article_with_two_versions):
+    article, _ = article_with_two_versions
+    first, second = versions(article)
+
+    response = clinician_client.get(
+        admin_url(article, "compare"), {"version_id1": first.pk, "version_id2": second.pk}
+    )
+
+    assert response.status_code == 200
+    changed = {row["field"].name for row in response.context["compare_data"]}
+    assert {"standfirst", "sections"} <= changed, changed
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+    assert "Rest helps." in text
+    assert "Keep moving." in text
+    assert "Changed Standfirst. Changed Body for section" in text
+    assert (response.context["version1"], response.context["version2"]) == (first, second)
+
+
+def test_compare_puts_the_older_version_first_whatever_the_order_asked(
+    clinician_client, article_with_two_versions
+):
+    article, _ = article_with_two_versions
+    first, second = versions(article)
+
+    response = clinician_client.get(
+        admin_url(article, "compare"), {"version_id1": second.pk, "version_id2": first.pk}
+    )
+
+    assert (response.context["version1"], response.context["version2"]) == (first, second)
+
+
+def test_compare_with_a_version_of_another_article_is_not_found(
+    clinician_client, article_with_two_versions
+):
+    article, _ = article_with_two_versions
+    other = ArticleFactory()
+    save_through_admin(clinician_client, other)
+    [other_version] = versions(other)
+
+    response = clinician_client.get(
+        admin_url(article, "compare"),
+        {"version_id1": versions(article)[0].pk, "version_id2": other_version.pk},
+    )
+
+    assert response.status_code == 404
+
+
+def test_compare_without_version_ids_is_not_found(clinician_client, article_with_two_versions):
+    article, _ = article_with_two_versions
+
+    assert clinician_client.get(admin_url(article, "compare")).status_code == 404
+
+
+# Restore ----------------------------------------------------------------------------------
+
+
+def test_a_clinician_restores_an_earlier_version(
+    clinician_client, clinician, article_with_two_versions
+):
+    article, section = article_with_two_versions
+    first, _ = versions(article)
+    url = admin_url(article, "revision", first.pk)
+
+    page = clinician_client.get(url)
+    assert page.status_code == 200
+    assert "Rest for a day." in page.content.decode()
+    section.refresh_from_db()
+    assert section.body == "Keep moving gently."  # looking at a version changes nothing
+
+    response = clinician_client.post(url, change_form_data(page))
+
+    assert response.status_code == 302
+    section.refresh_from_db()
+    assert section.body == "Rest for a day."
+    *_, restored = versions(article)
+    assert len(versions(article)) == 3
+    assert restored.revision.user == clinician
+    assert restored.revision.get_comment().startswith("Reverted to previous version")
+    public_page = clinician_client.get(article.get_absolute_url()).content.decode()
+    assert "Rest for a day." in public_page
+    assert "Keep moving gently." not in public_page
+
+
+def test_restoring_removes_a_section_added_since(clinician_client, article_with_two_versions):
+    article, _ = article_with_two_versions
+    first, _ = versions(article)
+    SectionFactory(article=article, heading="Added later", body="New text.")
+    save_through_admin(clinician_client, article)
+    url = admin_url(article, "revision", first.pk)
+
+    response = clinician_client.post(url, change_form_data(clinician_client.get(url)))
+
+    assert response.status_code == 302
+    assert list(article.sections.values_list("heading", flat=True)) == ["What to do"]
+
+
+def test_restore_can_be_undone_by_restoring_the_later_version(
+    clinician_client, article_with_two_versions
+):
+    article, section = article_with_two_versions
+    first, second = versions(article)
+    for version, body in [(first, "Rest for a day."), (second, "Keep moving gently.")]:
+        url = admin_url(article, "revision", version.pk)
+        response = clinician_client.post(url, change_form_data(clinician_client.get(url)))
+        assert response.status_code == 302
+        section.refresh_from_db()
+        assert section.body == body
+
+    assert len(versions(article)) == 4
+
+
+def test_an_editor_cannot_restore_a_published_article_to_an_earlier_draft(
+    clinician_client, editor_client
+):
+    article = ArticleFactory(title="Signed off", status=Article.Status.DRAFT, published_at=None)
+    section = SectionFactory(article=article, body="Unchecked draft words.")
+    save_through_admin(clinician_client, article)
+    body = section_body_field(clinician_client, article, section)
+    save_through_admin(
+        clinician_client, article, status=Article.Status.PUBLISHED, **{body: "Checked words."}
+    )
+    article.refresh_from_db()
+    assert article.status == Article.Status.PUBLISHED
+    draft_version, _ = versions(article)
+    url = admin_url(article, "revision", draft_version.pk)
+
+    page = editor_client.get(url)
+    data = change_form_data(page) if page.status_code == 200 else {}
+    response = editor_client.post(url, data)
+
+    article.refresh_from_db()
+    section.refresh_from_db()
+    assert (article.status, section.body) == (Article.Status.PUBLISHED, "Checked words.")
+    assert response.status_code == 403
+
+
+def test_restoring_a_published_version_is_a_new_sign_off(clinician_client, clinician):
+    old_reviewer = ClinicianFactory()
+    article = ArticleFactory(
+        reviewed_by=old_reviewer,
+        last_reviewed=datetime.date(2024, 1, 10),
+        next_review_due=datetime.date(2025, 1, 10),
+    )
+    save_through_admin(clinician_client, article)
+    save_through_admin(clinician_client, article, status=Article.Status.UNPUBLISHED)
+    published_version, _ = versions(article)
+    url = admin_url(article, "revision", published_version.pk)
+
+    response = clinician_client.post(url, change_form_data(clinician_client.get(url)))
+
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.status == Article.Status.PUBLISHED
+    assert article.reviewed_by == clinician
+    assert article.last_reviewed == timezone.localdate()
+
+
+def test_a_moderator_cannot_restore_an_article(client, article_with_two_versions):
+    moderator = UserFactory(is_staff=True)
+    moderator.groups.add(Group.objects.get(name="Moderator"))
+    client.force_login(moderator)
+    article, section = article_with_two_versions
+    first, _ = versions(article)
+    url = admin_url(article, "revision", first.pk)
+
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"title": "x"}).status_code == 403
+    section.refresh_from_db()
+    assert section.body == "Keep moving gently."
+    assert len(versions(article)) == 2
+
+
+# Triage questions --------------------------------------------------------------------------
+
+
+def question_data(question, **changes):
+    data = {
+        "text": question.text,
+        "hint": question.hint,
+        "said": question.said,
+        "group": question.group,
+        "order": question.order,
+        "kind": question.kind,
+        "disposition": question.disposition,
+        "active": "on" if question.active else "",
+    }
+    if question.threshold_weeks is not None:
+        data["threshold_weeks"] = question.threshold_weeks
+    data.update(changes)
+    return data
+
+
+def save_question(client, question, **changes):
+    response = client.post(admin_url(question, "change"), question_data(question, **changes))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    question.refresh_from_db()
+
+
+def test_a_triage_questions_history_page_loads(clinician_client, clinician):
+    question = Question.objects.get(slug="fever")
+    save_question(clinician_client, question, text="Do you have a fever?")
+
+    response = clinician_client.get(admin_url(question, "history"))
+
+    assert response.status_code == 200
+    assert clinician.get_full_name() in response.content.decode()
+    [version] = versions(question)
+    assert version.revision.user == clinician
+
+
+def test_a_clinician_restores_a_triage_questions_wording(clinician_client):
+    question = Question.objects.get(slug="fever")
+    original = question.text
+    save_question(clinician_client, question)
+    save_question(clinician_client, question, text="Fever?")
+    first, _ = versions(question)
+    url = admin_url(question, "revision", first.pk)
+
+    response = clinician_client.post(url, change_form_data(clinician_client.get(url)))
+
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert question.text == original
+    assert len(versions(question)) == 3
+
+
+@pytest.fixture
+def fever_made_an_emergency(clinician_client):
+    """Fever saved as urgent (version 1), then, with its test cases updated, as an emergency.
+
+    Restoring version 1 now would make the updated safety test cases fail.
+    """
+    question = Question.objects.get(slug="fever")
+    save_question(clinician_client, question)
+    fever_cases = [v.pk for v in Vignette.objects.all() if v.answers.get("fever") == "yes"]
+    assert fever_cases
+    Vignette.objects.filter(pk__in=fever_cases).update(expected="emergency")
+    save_question(clinician_client, question, disposition="emergency")
+    assert question.disposition == "emergency"
+    return question
+
+
+def test_saving_an_unsafe_question_through_the_admin_is_refused(
+    clinician_client, fever_made_an_emergency
+):
+    """The guard a restore should go through: the same change typed in is refused."""
+    question = fever_made_an_emergency
+    url = admin_url(question, "change")
+
+    response = clinician_client.post(url, question_data(question, disposition="urgent"))
+
+    assert response.status_code == 200
+    assert "safety test case(s) fail" in response.content.decode()
+    question.refresh_from_db()
+    assert question.disposition == "emergency"
+
+
+def test_restoring_an_unsafe_question_version_is_refused(clinician_client, fever_made_an_emergency):
+    question = fever_made_an_emergency
+    urgent_version, _ = versions(question)
+    url = admin_url(question, "revision", urgent_version.pk)
+
+    page = clinician_client.get(url)
+    data = change_form_data(page) if page.status_code == 200 else question_data(question)
+    clinician_client.post(url, data)
+
+    question.refresh_from_db()
+    assert question.disposition == "emergency"
+    broken = [v.name for v in Vignette.objects.all() if not v.passes(Question.objects.rules())]
+    assert broken == []
+
+
+# Demo content ------------------------------------------------------------------------------
+
+
+def test_the_demo_loader_records_a_first_version_of_each_demo_article(clinician_client):
+    call_command("load_demo_content", stdout=io.StringIO())
+
+    articles = list(Article.objects.all())
+    assert len(articles) >= 5
+    for article in articles:
+        [version] = versions(article)
+        assert version.revision.get_comment() == "Demo content loaded"
+        section_ids = {
+            v.object_id for v in version.revision.version_set.all() if v._model is Section
+        }
+        assert section_ids >= {str(pk) for pk in article.sections.values_list("pk", flat=True)}
+    response = clinician_client.get(admin_url(articles[0], "history"))
+    assert response.status_code == 200
+    assert "Demo content loaded" in response.content.decode()
+
+
+def test_loading_the_demo_again_adds_no_version(clinician_client):
+    call_command("load_demo_content", stdout=io.StringIO())
+    call_command("load_demo_content", stdout=io.StringIO())
+
+    for article in Article.objects.all():
+        assert len(versions(article)) == 1
+
+
+def test_resetting_the_demo_content_is_recorded_in_the_articles_history(clinician_client):
+    call_command("load_demo_content", stdout=io.StringIO())
+    article = Article.objects.order_by("pk").first()
+    shipped = article.standfirst
+    save_through_admin(clinician_client, article, standfirst="Edited by a clinician.")
+
+    call_command("load_demo_content", "--reset", stdout=io.StringIO())
+
+    article.refresh_from_db()
+    assert article.standfirst == shipped
+    *_, latest = versions(article)
+    assert latest.revision.get_comment() == "Demo content loaded"
+    assert latest.field_dict["standfirst"] == shipped
