@@ -8,11 +8,12 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed-$(shell cksum < requirements.lock | cut -d' ' -f1)
 
-.PHONY: help install run test lint format demo clean
+.PHONY: help install run serve test lint format demo clean
 
 help:
 	@echo "make run    set up everything (SQLite by default) and serve http://127.0.0.1:8000"
 	@echo "make test   lint, format check and the test suite (on DATABASE_URL if set)"
+	@echo "make serve  production settings under gunicorn (needs DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS)"
 
 $(STAMP): requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "SpasmCMS needs Python 3.12 or newer, but $(PYTHON) is " + sys.version.split()[0] + ".")'
@@ -32,6 +33,14 @@ run: $(STAMP)
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(MANAGE) create_demo_accounts
 	$(MANAGE) runserver 127.0.0.1:8000
+
+# Production: debug off, deployment checks must pass, hashed and compressed static files.
+serve: $(STAMP)
+	mkdir -p var
+	$(MANAGE) check --deploy --fail-level WARNING
+	$(MANAGE) migrate --noinput
+	$(MANAGE) collectstatic --noinput --verbosity 0
+	$(BIN)/gunicorn --config deploy/gunicorn.conf.py spasmcms.wsgi
 
 demo: export DJANGO_DEBUG ?= 1
 demo: $(STAMP)

@@ -4,9 +4,13 @@ A client is known only by a keyed hash of its IP address: the raw address is nev
 and the hash cannot be reversed without the site's secret key.
 """
 
+import logging
+
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.crypto import salted_hmac
+
+logger = logging.getLogger(__name__)
 
 
 def client_key(request):
@@ -15,18 +19,30 @@ def client_key(request):
 
 
 def comment_rate_exceeded(request):
-    """Count this comment against the client's limit; True once over the limit."""
+    """Count this comment against the client's limit; True once over the limit.
+
+    With the cache down the limit is not enforced: a comment still waits for a moderator,
+    so losing a reader's words would be worse than letting one more through.
+    """
     key = f"comment-rate:{client_key(request)}"
-    cache.add(key, 0, timeout=settings.COMMENTS_RATE_WINDOW_SECONDS)
     try:
-        count = cache.incr(key)
-    except ValueError:  # the entry expired between add and incr: start a new window
-        cache.set(key, 1, timeout=settings.COMMENTS_RATE_WINDOW_SECONDS)
-        count = 1
+        cache.add(key, 0, timeout=settings.COMMENTS_RATE_WINDOW_SECONDS)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # the entry expired between add and incr: start a new window
+            cache.set(key, 1, timeout=settings.COMMENTS_RATE_WINDOW_SECONDS)
+            count = 1
+    except Exception:
+        logger.warning("Cache unavailable: comment rate limit not applied", exc_info=True)
+        return False
     return count > settings.COMMENTS_RATE_LIMIT
 
 
 def first_report_from_client(request, comment):
     """True the first time a client reports a comment (within a day), False after that."""
     key = f"comment-report:{comment.pk}:{client_key(request)}"
-    return cache.add(key, 1, timeout=24 * 3600)
+    try:
+        return cache.add(key, 1, timeout=24 * 3600)
+    except Exception:
+        logger.warning("Cache unavailable: report counted without de-duplication", exc_info=True)
+        return True

@@ -1,7 +1,8 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import health, views
 
 admin.site.site_header = "SpasmCMS clinical editing"
 admin.site.site_title = "SpasmCMS admin"
@@ -9,7 +10,9 @@ admin.site.index_title = "Articles, treatments and reviews"
 
 urlpatterns = [
     path("favicon.ico", views.favicon),
-    path("admin/", admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path(settings.ADMIN_URL, admin.site.urls),
     path("triage/", include("triage.urls")),
     path("", include("articles.urls")),
 ]

@@ -57,7 +57,7 @@ def reader(base_url, article_path, post_path, bodies, statuses, errors):
                 "body": body,
                 "website": "",
             }
-            request = urllib.request.Request(  # noqa: S310 (the live server, over http)
+            request = urllib.request.Request(
                 base_url + post_path,
                 data=urllib.parse.urlencode(data).encode(),
                 headers={"Referer": base_url + article_path},

@@ -1,0 +1,93 @@
+"""Project-wide middleware: request logs, a Permissions-Policy, and a calm page when the
+database is unreachable."""
+
+import json
+import logging
+import time
+
+from django.conf import settings
+from django.db import DatabaseError
+from django.shortcuts import render
+
+request_logger = logging.getLogger("spasmcms.requests")
+
+
+class RequestLogMiddleware:
+    """One JSON line per request: method, path, status and duration.
+
+    Deliberately nothing else: no IP address, no user, no query string (search words and
+    symptom-checker answers never reach the log).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.perf_counter()
+        response = self.get_response(request)
+        request_logger.info(
+            json.dumps(
+                {
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                }
+            )
+        )
+        return response
+
+
+class PermissionsPolicyMiddleware:
+    """Turn off browser features no page of ours uses."""
+
+    POLICY = (
+        "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+        "microphone=(), payment=(), usb=(), interest-cohort=(), browsing-topics=()"
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.POLICY)
+        return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A friendly 503 instead of an error page when the database cannot be reached.
+
+    A reader who was sending a comment gets their words back in a form they can send again.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, DatabaseError) or not database_unreachable():
+            return None
+        context = {
+            "site_name": settings.SITE_NAME,
+            "emergency_number": settings.EMERGENCY_NUMBER,
+            "urgent_number": settings.URGENT_NUMBER,
+            "kept": request.POST if request.method == "POST" else None,
+        }
+        response = render(request, "503.html", context, status=503)
+        response.headers["Retry-After"] = "30"
+        return response
+
+
+def database_unreachable():
+    """True if the default database cannot even be connected to (not a bad query)."""
+    from django.db import connection
+
+    try:
+        connection.close_if_unusable_or_obsolete()
+        connection.ensure_connection()
+    except DatabaseError:
+        return True
+    return False
