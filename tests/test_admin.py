@@ -1,12 +1,12 @@
 """The clinicians' admin: every page loads, and an edit reaches the public page."""
 
 import pytest
-from django import forms
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from articles.models import Article, ArticleTreatment, Reference, Section, Topic, Treatment
 
+from .admin_forms import change_form_data
 from .factories import (
     ArticleFactory,
     ArticleTreatmentFactory,
@@ -17,40 +17,6 @@ from .factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def submitted_values(form):
-    """The values a browser would send back for an unchanged Django form."""
-    data = {}
-    for name in form.fields:
-        bound = form[name]
-        value = bound.value()
-        if value is None or value is False:
-            continue
-        if isinstance(bound.field.widget, forms.MultiWidget):  # e.g. a split date and time
-            for index, part in enumerate(bound.field.widget.decompress(value)):
-                if part is not None:
-                    data[f"{bound.html_name}_{index}"] = str(part)
-            continue
-        if value is True:
-            value = "on"
-        elif isinstance(value, list | tuple):
-            value = [str(getattr(item, "pk", item)) for item in value]
-        else:
-            value = str(getattr(value, "pk", value))
-        data[bound.html_name] = value
-    return data
-
-
-def change_form_data(response):
-    data = submitted_values(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        management = formset.management_form
-        data.update({management.add_prefix(k): v for k, v in management.initial.items()})
-        for form in formset.forms:
-            data.update(submitted_values(form))
-    return data
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ from django.utils import timezone
 from articles.models import BlockedWord, Comment
 from articles.views import COMMENT_THANKS
 
+from .admin_forms import change_form_data
 from .factories import ArticleFactory, ClinicianFactory, UserFactory
 from .test_comments import (
     BlockedWordFactory,
@@ -79,30 +80,6 @@ def moderator_client(moderator):
 
 def change_url(comment):
     return reverse("admin:articles_comment_change", args=[comment.pk])
-
-
-def submitted_values(form):
-    """The values a browser would send back for an unchanged Django form."""
-    data = {}
-    for name in form.fields:
-        bound = form[name]
-        value = bound.value()
-        if value is None or value is False:
-            continue
-        if value is True:
-            value = "on"
-        data[bound.html_name] = str(getattr(value, "pk", value))
-    return data
-
-
-def change_form_data(response):
-    data = submitted_values(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
-        management = inline.formset.management_form
-        data.update({management.add_prefix(k): v for k, v in management.initial.items()})
-        for form in inline.formset.forms:
-            data.update(submitted_values(form))
-    return data
 
 
 def reply_inline(response):

@@ -9,7 +9,6 @@ import io
 import re
 
 import pytest
-from django import forms
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.test import Client
@@ -20,6 +19,7 @@ from reversion.models import Version
 from articles.models import Article, Section
 from triage.models import Question, Vignette
 
+from .admin_forms import change_form_data
 from .factories import ArticleFactory, ClinicianFactory, SectionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,41 +37,6 @@ def editor_client(db):
     client = Client()
     client.force_login(editor)
     return client
-
-
-def submitted_values(form):
-    """The values a browser would send back for an unchanged Django form."""
-    data = {}
-    for name in form.fields:
-        bound = form[name]
-        value = bound.value()
-        if value is None or value is False:
-            continue
-        widget = bound.field.widget
-        if isinstance(widget, forms.MultiWidget):  # the admin's split date and time
-            for index, part in enumerate(widget.decompress(value)):
-                if part is not None:
-                    data[f"{bound.html_name}_{index}"] = part.isoformat()
-            continue
-        if value is True:
-            value = "on"
-        elif isinstance(value, list | tuple):
-            value = [str(getattr(item, "pk", item)) for item in value]
-        else:
-            value = str(getattr(value, "pk", value))
-        data[bound.html_name] = value
-    return data
-
-
-def change_form_data(response):
-    data = submitted_values(response.context["adminform"].form)
-    for inline in response.context.get("inline_admin_formsets", []):
-        formset = inline.formset
-        management = formset.management_form
-        data.update({management.add_prefix(k): v for k, v in management.initial.items()})
-        for form in formset.forms:
-            data.update(submitted_values(form))
-    return data
 
 
 def admin_url(obj, view, *args):

@@ -15,25 +15,13 @@ from django.utils import timezone
 from triage.models import DailyOutcomeCount, DailyYesCount
 
 from .factories import ArticleFactory, ArticleTreatmentFactory, SectionFactory, TopicFactory
+from .triage_spec import EMERGENCY_QUESTIONS, GP_QUESTIONS, RED_FLAGS, URGENT_QUESTIONS
 
 pytestmark = pytest.mark.django_db
 
 URL = reverse("triage:checker")
 REQUIRED_MESSAGE = "We need this answer to check for signs that need urgent help."
 
-EMERGENCY_QUESTIONS = ["saddle_numbness", "bladder_bowel_change", "both_legs", "chest_pain"]
-URGENT_QUESTIONS = [
-    "leg_weakness",
-    "fever",
-    "weight_loss",
-    "cancer_history",
-    "serious_accident",
-    "back_deformity",
-    "night_pain",
-    "upper_back",
-]
-GP_QUESTIONS = ["stops_daily_life", "recurrent", "worried"]
-RED_FLAGS = EMERGENCY_QUESTIONS + URGENT_QUESTIONS
 
 TABLE = (
     [pytest.param({slug: "yes"}, "emergency", id=slug) for slug in EMERGENCY_QUESTIONS]

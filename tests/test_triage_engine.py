@@ -12,6 +12,8 @@ import pytest
 from triage.engine import URGENCY_ORDER, AnswerKind, Disposition, Outcome, Rule, triage
 from triage.models import Question
 
+from .triage_spec import EMERGENCY_QUESTIONS, GP_QUESTIONS, RED_FLAGS, URGENT_QUESTIONS
+
 EMERGENCY, URGENT, GP, SELF_CARE = (
     Disposition.EMERGENCY,
     Disposition.URGENT,
@@ -19,19 +21,6 @@ EMERGENCY, URGENT, GP, SELF_CARE = (
     Disposition.SELF_CARE,
 )
 
-EMERGENCY_QUESTIONS = ["saddle_numbness", "bladder_bowel_change", "both_legs", "chest_pain"]
-URGENT_QUESTIONS = [
-    "leg_weakness",
-    "fever",
-    "weight_loss",
-    "cancer_history",
-    "serious_accident",
-    "back_deformity",
-    "night_pain",
-    "upper_back",
-]
-GP_QUESTIONS = ["stops_daily_life", "recurrent", "worried"]
-RED_FLAGS = EMERGENCY_QUESTIONS + URGENT_QUESTIONS
 YES_NO_TABLE = (
     [(slug, EMERGENCY) for slug in EMERGENCY_QUESTIONS]
     + [(slug, URGENT) for slug in URGENT_QUESTIONS]

@@ -27,20 +27,10 @@ from triage.models import (
     record_outcome,
 )
 
+from .triage_spec import EMERGENCY_QUESTIONS, GP_QUESTIONS, URGENT_QUESTIONS
+
 pytestmark = pytest.mark.django_db
 
-EMERGENCY_QUESTIONS = ["saddle_numbness", "bladder_bowel_change", "both_legs", "chest_pain"]
-URGENT_QUESTIONS = [
-    "leg_weakness",
-    "fever",
-    "weight_loss",
-    "cancer_history",
-    "serious_accident",
-    "back_deformity",
-    "night_pain",
-    "upper_back",
-]
-GP_QUESTIONS = ["stops_daily_life", "recurrent", "worried"]
 SPEC_DISPOSITIONS = (
     {slug: "emergency" for slug in EMERGENCY_QUESTIONS}
     | {slug: "urgent" for slug in URGENT_QUESTIONS}

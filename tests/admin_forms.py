@@ -1,0 +1,39 @@
+"""Turn an admin change page into the POST data a browser would send back unchanged."""
+
+from django import forms
+
+
+def submitted_values(form):
+    """The values a browser would send back for an unchanged Django form."""
+    data = {}
+    for name in form.fields:
+        bound = form[name]
+        value = bound.value()
+        if value is None or value is False:
+            continue
+        widget = bound.field.widget
+        if isinstance(widget, forms.MultiWidget):  # the admin's split date and time
+            for index, part in enumerate(widget.decompress(value)):
+                if part is not None:
+                    data[f"{bound.html_name}_{index}"] = part.isoformat()
+            continue
+        if value is True:
+            value = "on"
+        elif isinstance(value, list | tuple):
+            value = [str(getattr(item, "pk", item)) for item in value]
+        else:
+            value = str(getattr(value, "pk", value))
+        data[bound.html_name] = value
+    return data
+
+
+def change_form_data(response):
+    """The main form and every inline formset of an admin change page, as POST data."""
+    data = submitted_values(response.context["adminform"].form)
+    for inline in response.context.get("inline_admin_formsets", []):
+        formset = inline.formset
+        management = formset.management_form
+        data.update({management.add_prefix(k): v for k, v in management.initial.items()})
+        for form in formset.forms:
+            data.update(submitted_values(form))
+    return data
