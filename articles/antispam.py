@@ -13,8 +13,23 @@ from django.utils.crypto import salted_hmac
 logger = logging.getLogger(__name__)
 
 
+def client_address(request):
+    """The reader's address, looking past the proxies this deployment says it has.
+
+    With TRUSTED_PROXY_COUNT = N, the Nth address from the right of X-Forwarded-For is the
+    one our own first proxy saw; anything further left could be forged by the client.
+    """
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [address for address in forwarded if address]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
+
+
 def client_key(request):
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_address(request)
     return salted_hmac("articles.antispam.client", address, algorithm="sha256").hexdigest()[:32]
 
 

@@ -201,6 +201,10 @@ URGENT_NUMBER = os.environ.get("SPASMCMS_URGENT_NUMBER", "111")
 # The symptom checker suggests treatments and reading from published articles on this topic.
 SYMPTOM_CHECKER_TOPIC = os.environ.get("SPASMCMS_SYMPTOM_CHECKER_TOPIC", "back-pain")
 
+# How many reverse proxies (load balancer, nginx) stand in front of the app; their
+# X-Forwarded-For tells the rate limits who the reader is. 0: trust only REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+
 # Readers' comments: held for moderation, with anti-spam limits that need no third party.
 COMMENTS_PER_PAGE = 20
 COMMENTS_RATE_LIMIT = int(os.environ.get("SPASMCMS_COMMENTS_RATE_LIMIT", "5"))  # per client

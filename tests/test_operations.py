@@ -6,6 +6,8 @@ import logging
 import pytest
 from django.urls import reverse
 
+from articles.antispam import client_address
+
 pytestmark = pytest.mark.django_db
 
 
@@ -48,3 +50,22 @@ def test_pages_turn_off_browser_features_they_do_not_use(client):
 
     for feature in ["camera=()", "microphone=()", "geolocation=()", "payment=()"]:
         assert feature in policy
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [
+        (0, "198.51.100.1", "10.0.0.2"),  # no proxy trusted: the header is ignored
+        (1, "198.51.100.1", "198.51.100.1"),
+        (1, "203.0.113.66, 198.51.100.1", "198.51.100.1"),  # a forged left part is ignored
+        (2, "198.51.100.1, 10.0.0.9", "198.51.100.1"),
+        (2, "198.51.100.1", "10.0.0.2"),  # fewer hops than promised: fall back
+    ],
+)
+def test_the_readers_address_is_found_behind_trusted_proxies(
+    rf, settings, proxies, forwarded, expected
+):
+    settings.TRUSTED_PROXY_COUNT = proxies
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded)
+
+    assert client_address(request) == expected
