@@ -54,9 +54,12 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# The browser tests get a pytest run (and test database) of their own: their live server
+# needs committed data, and keeping them apart keeps both runs independent.
 test: export DJANGO_DEBUG ?= 1
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest --ignore=tests/browser
+	$(BIN)/pytest tests/browser
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache
