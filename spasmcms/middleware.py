@@ -6,7 +6,7 @@ import logging
 import time
 
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import InterfaceError, OperationalError
 from django.shortcuts import render
 
 request_logger = logging.getLogger("spasmcms.requests")
@@ -68,7 +68,8 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, DatabaseError) or not database_unreachable():
+        # Connection-level failures only; a bad query is a bug and must stay visible as one.
+        if not isinstance(exception, OperationalError | InterfaceError):
             return None
         context = {
             "site_name": settings.SITE_NAME,
@@ -79,15 +80,3 @@ class DatabaseUnavailableMiddleware:
         response = render(request, "503.html", context, status=503)
         response.headers["Retry-After"] = "30"
         return response
-
-
-def database_unreachable():
-    """True if the default database cannot even be connected to (not a bad query)."""
-    from django.db import connection
-
-    try:
-        connection.close_if_unusable_or_obsolete()
-        connection.ensure_connection()
-    except DatabaseError:
-        return True
-    return False
