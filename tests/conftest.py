@@ -1,11 +1,12 @@
 import pytest
+from django.core.cache import cache
 from django.test.utils import override_settings
 
 from .factories import ClinicianFactory
 
 
 @pytest.fixture(autouse=True, scope="session")
-def unhashed_static_files():
+def settings_for_tests():
     """Serve static files unhashed, so tests need no collectstatic run.
 
     test_static_files.py checks the real hashed, compressed storage on its own.
@@ -14,8 +15,18 @@ def unhashed_static_files():
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    with override_settings(STORAGES=storages):
+    # Tests create many users; a fast hasher keeps that cheap (never used outside tests).
+    fast_hashing = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with override_settings(STORAGES=storages, PASSWORD_HASHERS=fast_hashing):
         yield
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Rate limits and report counts live in the cache: every test starts with it empty."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ import factory
 import pytest
 from django.contrib.auth.models import Group
 from django.core import signing
-from django.core.cache import cache
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -134,18 +133,6 @@ def assert_refused_with_text_kept(response, data, message, status=200):
     ticked = re.search(r'<input type="checkbox" name="notify_on_reply"[^>]*>', html).group()
     assert (" checked" in ticked) == ("notify_on_reply" in data)
     assert not Comment.objects.exists()
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -25,11 +25,6 @@ from .factories import ArticleFactory, ClinicianFactory, SectionFactory, UserFac
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def editor_client(db):
     editor = UserFactory(is_staff=True, first_name="Eddie", last_name="Editor")

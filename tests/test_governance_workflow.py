@@ -33,11 +33,6 @@ pytestmark = pytest.mark.django_db
 S = Article.Status
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def public():
     """A reader's browser, apart from the staff member's signed-in client."""

@@ -28,11 +28,6 @@ ABOVE_GRADE_8 = (
 )
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 # The figures ------------------------------------------------------------------------------
 
 

@@ -7,6 +7,7 @@ journey's end state are written to var/screenshots/ for people to look at.
 
 import os
 import re
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -87,11 +88,11 @@ def viewport(request):
     return request.param
 
 
-@pytest.fixture
-def visit(browser, live_server, viewport, request):
-    """A fresh browser context on the live server, checked for privacy and errors at the end."""
+@contextmanager
+def guarded_visit(browser, live_server, label, **context_options):
+    """A browser context on the live server; at the end, no foreign request, no console error."""
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(live_server.url))
-    context = browser.new_context(viewport=viewport, base_url=live_server.url)
+    context = browser.new_context(base_url=live_server.url, **context_options)
     page = context.new_page()
     visit = Visit(page, origin)
 
@@ -104,13 +105,22 @@ def visit(browser, live_server, viewport, request):
             route.abort()
 
     context.route("**/*", guard)
-    yield visit
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    name = re.sub(r"[^\w.-]+", "_", request.node.name)
-    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
-    context.close()
+    try:
+        yield visit
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        name = re.sub(r"[^\w.-]+", "_", label)
+        page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+    finally:
+        context.close()
     assert visit.foreign_requests == [], f"requests left our origin: {visit.foreign_requests}"
     assert visit.console_errors == [], f"console errors: {visit.console_errors}"
+
+
+@pytest.fixture
+def visit(browser, live_server, viewport, request):
+    """A fresh browser tab on the live server at the test's viewport, checked at the end."""
+    with guarded_visit(browser, live_server, request.node.name, viewport=viewport) as tab:
+        yield tab
 
 
 @pytest.fixture

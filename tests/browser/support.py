@@ -6,12 +6,10 @@ for a second person (a moderator next to a reader) or a browser with JavaScript 
 """
 
 import re
-from contextlib import contextmanager
-from urllib.parse import urlsplit
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from .conftest import SCREENSHOTS, Visit
+from .conftest import guarded_visit  # noqa: F401  (tests import it from here)
 
 PASSWORD = "a-long-test-password"
 
@@ -116,34 +114,6 @@ def tab_until(page, predicate_js, limit=80):
 
 def focused_is(page, predicate_js):
     return page.evaluate(f"() => ({predicate_js})(document.activeElement)")
-
-
-@contextmanager
-def guarded_visit(browser, live_server, label, **context_options):
-    """A browser context on the live server, checked like conftest's `visit` when it closes."""
-    origin = "{0.scheme}://{0.netloc}".format(urlsplit(live_server.url))
-    context = browser.new_context(base_url=live_server.url, **context_options)
-    page = context.new_page()
-    visit = Visit(page, origin)
-
-    def guard(route):
-        url = route.request.url
-        if url.startswith(origin) or url.startswith(("data:", "blob:", "about:")):
-            route.continue_()
-        else:
-            visit.foreign_requests.append(url)
-            route.abort()
-
-    context.route("**/*", guard)
-    try:
-        yield visit
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        name = re.sub(r"[^\w.-]+", "_", label)
-        page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
-    finally:
-        context.close()
-    assert visit.foreign_requests == [], f"requests left our origin: {visit.foreign_requests}"
-    assert visit.console_errors == [], f"console errors: {visit.console_errors}"
 
 
 def create_staff_user(django_user_model, username, group):
