@@ -5,7 +5,6 @@ import json
 import logging
 import time
 
-from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.shortcuts import render
 
@@ -71,12 +70,8 @@ class DatabaseUnavailableMiddleware:
         # Connection-level failures only; a bad query is a bug and must stay visible as one.
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
-        context = {
-            "site_name": settings.SITE_NAME,
-            "emergency_number": settings.EMERGENCY_NUMBER,
-            "urgent_number": settings.URGENT_NUMBER,
-            "kept": request.POST if request.method == "POST" else None,
-        }
-        response = render(request, "503.html", context, status=503)
+        # Site name and help-line numbers come from the site context processor (no database).
+        kept = request.POST if request.method == "POST" else None
+        response = render(request, "503.html", {"kept": kept}, status=503)
         response.headers["Retry-After"] = "30"
         return response

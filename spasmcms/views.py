@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views.decorators.cache import cache_control
@@ -7,13 +6,12 @@ from triage.views import checker_after_expired_token
 
 
 def server_error(request):
-    """The 500 page, with help-line numbers from settings and no database access."""
-    context = {
-        "site_name": settings.SITE_NAME,
-        "emergency_number": settings.EMERGENCY_NUMBER,
-        "urgent_number": settings.URGENT_NUMBER,
-    }
-    return render(request, "500.html", context, status=500)
+    """The 500 page with the help-line numbers, which come from the site context processor.
+
+    Django's default handler renders 500.html without context processors, so it would show
+    no numbers. Nothing here touches the database.
+    """
+    return render(request, "500.html", status=500)
 
 
 @cache_control(max_age=86400, public=True)

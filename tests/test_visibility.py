@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+from spasmcms.views import server_error
 
 from .factories import ArticleFactory
 
@@ -98,3 +99,14 @@ def test_favicon_ico_leads_to_our_own_icon(client):
 
     assert response.status_code == 302
     assert response.headers["Location"] == "/static/articles/favicon.svg"
+
+
+def test_the_500_page_gives_the_help_line_numbers_from_settings(rf, settings):
+    settings.EMERGENCY_NUMBER = "112"
+    settings.URGENT_NUMBER = "116 117"
+
+    response = server_error(rf.get("/"))
+
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "call 112 in an emergency, or 116 117 for urgent advice" in html

@@ -21,25 +21,24 @@ def checker(request):
     questions = list(Question.objects.asked())
     form = TriageForm(request.POST if request.method == "POST" else None, questions=questions)
     if request.method == "POST" and form.is_valid():
-        outcome = triage(form.answers(), [question.as_rule() for question in questions])
+        answers = form.answers()
+        outcome = triage(answers, [question.as_rule() for question in questions])
         record_outcome(outcome)
         advice = Advice.objects.filter(disposition=outcome.disposition).first()
+        suggest_treatments = advice is not None and advice.show_treatments
+        topic = settings.SYMPTOM_CHECKER_TOPIC
         return render(
             request,
             "triage/result.html",
             {
                 "outcome": outcome,
                 "advice": advice,
-                "weeks": form.answers().get("duration_weeks"),
+                "weeks": answers.get("duration_weeks"),
                 "treatments": (
-                    Treatment.objects.recommended_for_topic(settings.SYMPTOM_CHECKER_TOPIC)
-                    if advice and advice.show_treatments
-                    else []
+                    Treatment.objects.recommended_for_topic(topic) if suggest_treatments else []
                 ),
                 "further_reading": (
-                    Section.objects.treatment_sections(settings.SYMPTOM_CHECKER_TOPIC)
-                    if advice and advice.show_treatments
-                    else []
+                    Section.objects.treatment_sections(topic) if suggest_treatments else []
                 ),
             },
         )
