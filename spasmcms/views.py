@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views.decorators.cache import cache_control
@@ -30,3 +31,11 @@ def csrf_failure(request, reason=""):
     if match is not None and match.view_name == "triage:checker":
         return checker_after_expired_token(request)
     return render(request, "403_csrf.html", status=403)
+
+
+def admin_sign_in_locked(request, response, credentials):
+    """django-axes calls this after too many wrong passwords: say what happened and for how
+    long, in plain words, with the status (429) that tells clients to slow down."""
+    minutes = round(settings.AXES_COOLOFF_TIME.total_seconds() / 60)
+    context = {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes}
+    return render(request, "admin/locked_out.html", context, status=429)
