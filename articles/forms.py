@@ -11,6 +11,11 @@ from .models import Comment
 TIMESTAMP_SALT = "articles.comment-form.started"
 
 
+def start_stamp():
+    """A signed "the reader opened the form now", checked when the comment comes back."""
+    return signing.dumps(time.time(), salt=TIMESTAMP_SALT)
+
+
 class RawTextField(forms.CharField):
     """Keeps what the reader typed, with two exceptions that lose nothing they can see.
 
@@ -73,7 +78,7 @@ class CommentForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Every rendering gets a fresh stamp, so a refused form can simply be sent again;
         # the checks use the stamp the reader's page was rendered with.
-        fresh_stamp = signing.dumps(time.time(), salt=TIMESTAMP_SALT)
+        fresh_stamp = start_stamp()
         self.fields["started"].initial = fresh_stamp
         self.submitted_stamp = ""
         if self.is_bound:

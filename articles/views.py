@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from . import antispam, notifications, sharing
 from .forms import CommentForm
 from .models import Article, Comment
+from .page_cache import public_page
 
 SHARE_IMAGE = "articles/img/share-default.png"
 COMMENT_THANKS = "Thank you — your comment will appear once a moderator has approved it."
@@ -19,11 +20,13 @@ TOO_MANY_COMMENTS = (
 )
 
 
+@public_page()
 def home(request):
     articles = Article.objects.published().order_by("-published_at", "title")
     return render(request, "articles/home.html", {"articles": articles})
 
 
+@public_page(query_parameters=["comments"])
 def article_detail(request, slug):
     article = get_object_or_404(Article.objects.visible_to(request.user).for_page(), slug=slug)
     return render_article(request, article, CommentForm())

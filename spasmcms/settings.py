@@ -112,6 +112,9 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Anonymous home, topic and article pages are cached this long at most (0 turns it off).
+# Edits retire them at once; the limit only bounds how late a scheduled article appears.
+PAGE_CACHE_SECONDS = int(os.environ.get("SPASMCMS_PAGE_CACHE_SECONDS", "60"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

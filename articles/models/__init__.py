@@ -10,6 +10,7 @@ from .content import (
     Topic,
     Treatment,
 )
+from .publishing import PublicPagesVersion
 
 __all__ = [
     "RESERVED_ANCHORS",
@@ -17,6 +18,7 @@ __all__ = [
     "ArticleTreatment",
     "BlockedWord",
     "Comment",
+    "PublicPagesVersion",
     "Reference",
     "Section",
     "Topic",

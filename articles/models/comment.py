@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import F, Prefetch
 from django.utils import timezone
 
+from .publishing import PublicPagesVersion
+
 # One match per link: "https://www.nhs.uk/..." is one link, not two.
 LINK = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
 MAX_LINKS = 2
@@ -162,3 +164,4 @@ class Comment(models.Model):
         if self.report_count >= settings.COMMENTS_REPORTS_TO_HIDE and not self.hidden_by_reports:
             Comment.objects.filter(pk=self.pk).update(hidden_by_reports=True)
             self.hidden_by_reports = True
+            PublicPagesVersion.advance()  # an update() sends no signal: retire cached pages

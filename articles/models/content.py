@@ -11,7 +11,7 @@ from collections import defaultdict
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, Min, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -79,6 +79,19 @@ class ArticleQuerySet(models.QuerySet):
         if user.is_authenticated and user.is_staff:
             return self.all()
         return self.published()
+
+    def next_change_by_clock(self):
+        """The next moment a public page changes with no edit: a scheduled article going
+        live, or an article's comments closing. None if nothing is due."""
+        now = timezone.now()
+        changes = {"going_live": Min("published_at", filter=Q(published_at__gt=now))}
+        comments_last = datetime.timedelta(days=settings.COMMENTS_CLOSE_AFTER_DAYS)
+        if comments_last:
+            open_since = Q(comments_open=True, published_at__gt=now - comments_last)
+            changes["oldest_open"] = Min("published_at", filter=open_since)
+        due = self.filter(status=Article.Status.PUBLISHED).aggregate(**changes)
+        closing = due.get("oldest_open") and due["oldest_open"] + comments_last
+        return min(filter(None, (due["going_live"], closing)), default=None)
 
     def review_overdue(self):
         """Live articles whose clinical review date has passed (archived ones need none)."""

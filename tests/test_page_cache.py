@@ -1,0 +1,582 @@
+"""The anonymous page cache: served cheaply, retired by every edit, safe with forms.
+
+A scheduled article going live on a cached page is in test_governance_workflow.py.
+"""
+
+import datetime
+import re
+import time
+from unittest import mock
+
+import factory
+import pytest
+from django.conf import settings as django_settings
+from django.core import signing
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
+from django.test import Client, RequestFactory
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+
+from articles.forms import TIMESTAMP_SALT
+from articles.models import Article, Comment, PublicPagesVersion, Treatment
+from articles.page_cache import cache_key, placeholder
+from articles.views import COMMENT_THANKS
+
+from .admin_forms import change_form_data
+from .factories import (
+    ArticleFactory,
+    ArticleTreatmentFactory,
+    ClinicianFactory,
+    ReferenceFactory,
+    SectionFactory,
+    TopicFactory,
+    TreatmentFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]*)"')
+PER_READER_FIELD = re.compile(r'name="(csrfmiddlewaretoken|started)" value="[^"]*"')
+COMMENT_FORM = 'id="comment-form"'
+DEAD_REDIS = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+    }
+}
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    """A reader's comment, approved unless told otherwise."""
+
+    class Meta:
+        model = Comment
+
+    article = factory.SubFactory(ArticleFactory)
+    display_name = factory.Sequence(lambda n: f"Reader {n}")
+    body = factory.Sequence(lambda n: f"Comment number {n}: heat helped my back.")
+    status = Comment.Status.APPROVED
+
+
+def stamp(seconds_ago=10):
+    """The signed `started` value of a comment form opened `seconds_ago` seconds ago."""
+    opened = time.time() - seconds_ago
+    with mock.patch.object(
+        signing.TimestampSigner, "timestamp", lambda signer: signing.b62_encode(int(opened))
+    ):
+        return signing.dumps(opened, salt=TIMESTAMP_SALT)
+
+
+def comment_data(**fields):
+    """What a reader's browser sends with the comment form."""
+    data = {
+        "display_name": "Sam",
+        "email": "",
+        "body": "Stretching before bed helped my cramps.",
+        "website": "",
+        "started": stamp(),
+    }
+    data.update(fields)
+    return data
+
+
+def post_comment(client, article, data):
+    return client.post(reverse("articles:post_comment", args=[article.slug]), data)
+
+
+def page(client, article, query=""):
+    response = client.get(article.get_absolute_url() + query)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def home(client):
+    response = client.get(reverse("articles:home"))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def without_tokens(html):
+    """The page without what is made afresh for each reader (CSRF token, form start time)."""
+    return PER_READER_FIELD.sub(r'name="\1" value=""', html)
+
+
+def stored_page(article):
+    """The cache entry anonymous readers of the article are served from, or None."""
+    request = RequestFactory().get(article.get_absolute_url())
+    return cache.get(cache_key(request, PublicPagesVersion.current()))
+
+
+# Served from the cache
+
+
+def test_a_second_anonymous_view_of_an_article_costs_one_query(
+    client, django_assert_max_num_queries
+):
+    article = ArticleFactory(title="Muscle cramps")
+    SectionFactory(article=article, heading="What helps")
+    CommentFactory(article=article, body="Stretching helped me.")
+    first = page(client, article)
+
+    with django_assert_max_num_queries(1):  # the public pages version, nothing else
+        second = page(client, article)
+
+    assert "<h1>Muscle cramps</h1>" in second
+    assert "What helps" in second
+    assert "Stretching helped me." in second
+    assert without_tokens(second) == without_tokens(first)
+
+
+def test_a_second_anonymous_view_of_the_home_page_costs_one_query(
+    client, django_assert_max_num_queries
+):
+    article = ArticleFactory(title="Muscle cramps")
+    ArticleFactory(title="Restless legs")
+    first = home(client)
+    # update() sends no signal: only a page from the cache still has the old title.
+    Article.objects.filter(pk=article.pk).update(title="Muscle cramps at night")
+
+    with django_assert_max_num_queries(1):
+        second = home(client)
+
+    assert "Muscle cramps" in second
+    assert "Muscle cramps at night" not in second
+    assert "Restless legs" in second
+    assert second == first
+
+
+def test_a_head_request_caches_the_whole_page_for_the_next_get(
+    client, django_assert_max_num_queries
+):
+    article = ArticleFactory(title="Muscle cramps")
+
+    head = client.head(article.get_absolute_url())
+
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head["ETag"]
+    with django_assert_max_num_queries(1):
+        assert "<h1>Muscle cramps</h1>" in page(client, article)
+
+
+def test_each_page_of_comments_is_cached_on_its_own(
+    client, settings, django_assert_max_num_queries
+):
+    settings.COMMENTS_PER_PAGE = 2
+    article = ArticleFactory()
+    for body in ["Oldest comment.", "Middle comment.", "Newest comment."]:
+        CommentFactory(article=article, body=body)
+    page(client, article)
+    page(client, article, "?comments=2")
+
+    with django_assert_max_num_queries(1):
+        first = page(client, article)
+    with django_assert_max_num_queries(1):
+        second = page(client, article, "?comments=2")
+
+    assert "Oldest comment." in first
+    assert "Newest comment." not in first
+    assert "Newest comment." in second
+    assert "Oldest comment." not in second
+
+
+def test_a_post_is_never_answered_from_the_cache(client):
+    article = ArticleFactory(title="Muscle cramps")
+    page(client, article)
+    # update() sends no signal, so the cached page stays: only a fresh render shows this.
+    Article.objects.filter(pk=article.pk).update(title="Muscle cramps at night")
+
+    posted = client.post(article.get_absolute_url())
+
+    assert "<h1>Muscle cramps at night</h1>" in posted.content.decode()
+    assert "<h1>Muscle cramps</h1>" in page(client, article)
+
+
+def test_a_page_cache_time_of_zero_turns_the_cache_off(client, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    article = ArticleFactory(title="Muscle cramps")
+    page(client, article)
+    Article.objects.filter(pk=article.pk).update(title="Muscle cramps at night")
+
+    assert "<h1>Muscle cramps at night</h1>" in page(client, article)
+
+
+# Every change readers can see retires the cached pages
+
+
+@pytest.fixture
+def article():
+    """An article with one of everything its page shows, plus an article and a treatment
+    it is not linked to yet."""
+    article = ArticleFactory(title="Muscle cramps")
+    SectionFactory(article=article, heading="What helps", body="Stretch the muscle gently.")
+    ArticleTreatmentFactory(article=article, treatment__name="Calf stretches")
+    ReferenceFactory(article=article, title="Leg cramps, NHS")
+    CommentFactory(article=article, body="Stretching helped me.")
+    CommentFactory(
+        article=article, body="Night-time stretches worked.", status=Comment.Status.PENDING
+    )
+    article.related_articles.add(ArticleFactory(title="Leg cramps in pregnancy"))
+    TreatmentFactory(name="Magnesium tablets")  # not linked yet
+    unlinked = ArticleFactory(title="Restless legs")
+    unlinked.topics.add(TopicFactory(slug="legs"))
+    return article
+
+
+def save(instance, **fields):
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    instance.save()
+
+
+def retitle(article):
+    save(article, title="Muscle cramps at night")
+
+
+def rename_section(article):
+    save(article.sections.get(), heading="What helps at night")
+
+
+def rewrite_section(article):
+    save(article.sections.get(), body="Drink a glass of water.")
+
+
+def add_section(article):
+    SectionFactory(article=article, heading="When to see a GP")
+
+
+def rename_treatment(article):
+    save(article.treatments.get(), name="Calf stretches at bedtime")
+
+
+def add_treatment(article):
+    ArticleTreatmentFactory(
+        article=article, treatment=Treatment.objects.get(name="Magnesium tablets")
+    )
+
+
+def add_treatment_through_the_relation(article):
+    article.treatments.add(Treatment.objects.get(name="Magnesium tablets"))
+
+
+def retitle_reference(article):
+    save(article.references.get(), title="Night cramps, NICE")
+
+
+def link_related_article(article):
+    article.related_articles.add(Article.objects.get(title="Restless legs"))
+
+
+def share_a_topic(article):
+    article.topics.add(Article.objects.get(title="Restless legs").topics.get())
+
+
+def retitle_related_article(article):
+    save(Article.objects.get(title="Leg cramps in pregnancy"), title="Leg cramps when pregnant")
+
+
+def approve_pending_comment(article):
+    comment = article.comments.get(status=Comment.Status.PENDING)
+    comment.moderate(Comment.Status.APPROVED, ClinicianFactory())
+
+
+def rename_reviewer(article):
+    save(article.reviewed_by, first_name="Priya", last_name="Shah")
+
+
+SHOWN_AFTER = [
+    pytest.param(retitle, "<h1>Muscle cramps at night</h1>", id="article retitled"),
+    pytest.param(rename_section, "What helps at night", id="section renamed"),
+    pytest.param(rewrite_section, "Drink a glass of water.", id="section rewritten"),
+    pytest.param(add_section, "When to see a GP", id="section added"),
+    pytest.param(rename_treatment, "Calf stretches at bedtime", id="treatment renamed"),
+    pytest.param(add_treatment, "Magnesium tablets", id="treatment linked"),
+    pytest.param(
+        add_treatment_through_the_relation,
+        "Magnesium tablets",
+        id="treatment linked with treatments.add()",
+    ),
+    pytest.param(retitle_reference, "Night cramps, NICE", id="reference retitled"),
+    pytest.param(link_related_article, "Restless legs", id="related article linked"),
+    pytest.param(share_a_topic, "Restless legs", id="topic shared with another article"),
+    pytest.param(retitle_related_article, "Leg cramps when pregnant", id="related retitled"),
+    pytest.param(approve_pending_comment, "Night-time stretches worked.", id="comment approved"),
+    pytest.param(rename_reviewer, "Reviewed by Priya Shah", id="reviewer renamed"),
+]
+
+
+@pytest.mark.parametrize(("change", "shown"), SHOWN_AFTER)
+def test_a_change_shows_on_the_next_anonymous_view(client, article, change, shown):
+    assert shown not in page(client, article)
+
+    change(article)
+
+    assert shown in page(client, article)
+
+
+def reject_comment(article):
+    comment = article.comments.get(body="Stretching helped me.")
+    comment.moderate(Comment.Status.REJECTED, ClinicianFactory())
+
+
+def delete_comment(article):
+    article.comments.get(body="Stretching helped me.").delete()
+
+
+def hide_comment_by_reports(article):
+    comment = article.comments.get(body="Stretching helped me.")
+    for _ in range(django_settings.COMMENTS_REPORTS_TO_HIDE):
+        comment.report()
+
+
+def unlink_treatment(article):
+    article.article_treatments.get().delete()
+
+
+def delete_reference(article):
+    article.references.get().delete()
+
+
+def unpublish_related_article(article):
+    save(Article.objects.get(title="Leg cramps in pregnancy"), status=Article.Status.UNPUBLISHED)
+
+
+GONE_AFTER = [
+    pytest.param(reject_comment, "Stretching helped me.", id="comment rejected"),
+    pytest.param(delete_comment, "Stretching helped me.", id="comment deleted"),
+    pytest.param(hide_comment_by_reports, "Stretching helped me.", id="comment hidden by reports"),
+    pytest.param(unlink_treatment, "Calf stretches", id="treatment unlinked"),
+    pytest.param(delete_reference, "Leg cramps, NHS", id="reference deleted"),
+    pytest.param(unpublish_related_article, "Leg cramps in pregnancy", id="related unpublished"),
+]
+
+
+@pytest.mark.parametrize(("change", "gone"), GONE_AFTER)
+def test_a_removal_shows_on_the_next_anonymous_view(client, article, change, gone):
+    assert gone in page(client, article)
+
+    change(article)
+
+    assert gone not in page(client, article)
+
+
+def test_an_unpublished_article_is_gone_at_once_from_its_page_and_the_home_page(client):
+    article = ArticleFactory(title="Muscle cramps")
+    page(client, article)
+    assert "Muscle cramps" in home(client)
+
+    save(article, status=Article.Status.UNPUBLISHED)
+
+    assert client.get(article.get_absolute_url()).status_code == 404
+    assert "Muscle cramps" not in home(client)
+
+
+def test_a_newly_published_article_is_on_the_home_page_at_once(client):
+    ArticleFactory(title="Muscle cramps")
+    assert "Restless legs" not in home(client)
+
+    ArticleFactory(title="Restless legs")
+
+    assert "Restless legs" in home(client)
+
+
+def test_a_readers_pending_comment_keeps_the_cached_pages_and_its_approval_retires_them(client):
+    """Readers' comments wait for a moderator, so sending one must not empty the cache."""
+    article = ArticleFactory()
+    before = PublicPagesVersion.current()
+
+    pending = post_comment(client, article, comment_data(body="Heat helped."))
+    spam = post_comment(
+        client, article, comment_data(body="https://a.example https://b.example https://c.example")
+    )
+
+    assert (pending.status_code, spam.status_code) == (302, 302)
+    assert sorted(Comment.objects.values_list("status", flat=True)) == [
+        Comment.Status.PENDING,
+        Comment.Status.SPAM,
+    ]
+    assert PublicPagesVersion.current() == before
+
+    Comment.objects.get(body="Heat helped.").moderate(Comment.Status.APPROVED, ClinicianFactory())
+
+    assert PublicPagesVersion.current() > before
+
+
+def test_a_clinicians_edit_in_the_admin_reaches_anonymous_readers_at_once(clinician_client):
+    reader = Client()
+    article = ArticleFactory(title="Muscle cramps")
+    SectionFactory(article=article, heading="What helps")
+    assert "<h1>Muscle cramps</h1>" in page(reader, article)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = change_form_data(clinician_client.get(url))
+    data["title"] = "Muscle cramps at night"
+    data["sections-0-heading"] = "What helps at night"
+
+    response = clinician_client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    html = page(reader, article)
+    assert "<h1>Muscle cramps at night</h1>" in html
+    assert "What helps at night" in html
+
+
+# Revalidation
+
+
+def test_a_cached_page_has_a_weak_etag_and_answers_304_until_it_changes(client):
+    article = ArticleFactory(title="Muscle cramps")
+    first = client.get(article.get_absolute_url())
+    etag = first["ETag"]
+
+    again = client.get(article.get_absolute_url(), headers={"if-none-match": etag})
+
+    assert re.fullmatch(r'W/"[0-9a-f]+"', etag)
+    assert {"private", "no-cache"} <= {part.strip() for part in first["Cache-Control"].split(",")}
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again["ETag"] == etag
+
+    save(article, title="Muscle cramps at night")
+    changed = client.get(article.get_absolute_url(), headers={"if-none-match": etag})
+
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+    assert "<h1>Muscle cramps at night</h1>" in changed.content.decode()
+
+
+# Forms on cached pages
+
+
+def test_two_readers_of_a_cached_page_each_get_a_working_csrf_token():
+    article = ArticleFactory()
+    readers = [Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)]
+    tokens = [CSRF_TOKEN.search(page(reader, article)).group(1) for reader in readers]
+
+    responses = [
+        post_comment(reader, article, comment_data(body=body, csrfmiddlewaretoken=token))
+        for reader, token, body in zip(
+            readers, tokens, ["First reader.", "Second reader."], strict=True
+        )
+    ]
+
+    assert tokens[0] != tokens[1]
+    assert [response.status_code for response in responses] == [302, 302]
+    assert set(Comment.objects.values_list("body", flat=True)) == {
+        "First reader.",
+        "Second reader.",
+    }
+
+
+def test_the_cached_page_holds_a_placeholder_not_the_first_readers_token(client):
+    article = ArticleFactory()
+    CommentFactory(article=article)  # its report form carries a token too
+    html = page(client, article)
+    token = CSRF_TOKEN.search(html).group(1)
+    secret = client.cookies[django_settings.CSRF_COOKIE_NAME].value
+
+    stored = stored_page(article)
+
+    assert html.count('name="csrfmiddlewaretoken"') == 2
+    assert stored["html"].count(placeholder("csrfmiddlewaretoken")) == 2
+    assert token not in stored["html"]
+    assert secret not in stored["html"]
+
+
+def test_a_comment_sent_straight_after_loading_a_cached_page_is_still_too_fast():
+    article = ArticleFactory()
+    half_a_minute_ago = time.time() - 30
+    with mock.patch("time.time", return_value=half_a_minute_ago):
+        page(Client(), article)  # someone else's visit cached the page then
+    reader = Client()
+    started = re.search(r'name="started" value="([^"]+)"', page(reader, article)).group(1)
+
+    response = post_comment(reader, article, comment_data(started=started))
+
+    assert response.status_code == 200
+    assert "That was very quick." in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_the_thank_you_is_shown_to_the_commenter_and_to_nobody_else():
+    article = ArticleFactory(title="Muscle cramps")
+    page(Client(), article)  # cached before the comment
+    commenter = Client()
+
+    response = commenter.post(
+        reverse("articles:post_comment", args=[article.slug]), comment_data(), follow=True
+    )
+
+    assert response.redirect_chain == [(f"{article.get_absolute_url()}#comments", 302)]
+    assert escape(COMMENT_THANKS) in response.content.decode()
+    later = page(Client(), article)
+    assert "<h1>Muscle cramps</h1>" in later
+    assert escape(COMMENT_THANKS) not in later
+
+
+# Who is served from the cache
+
+
+def test_signed_in_staff_get_a_fresh_page_while_anonymous_readers_get_the_cached_one(
+    clinician_client,
+):
+    reader = Client()
+    article = ArticleFactory(title="Muscle cramps")
+    page(reader, article)
+    # update() sends no signal: the cached page is not retired.
+    Article.objects.filter(pk=article.pk).update(title="Muscle cramps at night")
+
+    assert "<h1>Muscle cramps</h1>" in page(reader, article)
+    assert "<h1>Muscle cramps at night</h1>" in page(clinician_client, article)
+
+
+def test_a_staff_preview_of_a_draft_never_reaches_anonymous_readers(clinician_client):
+    draft = ArticleFactory(title="Unchecked advice", status=Article.Status.DRAFT)
+
+    preview = page(clinician_client, draft)
+
+    assert "<h1>Unchecked advice</h1>" in preview
+    assert "Draft — not public." in preview
+    assert Client().get(draft.get_absolute_url()).status_code == 404
+    assert stored_page(draft) is None
+
+
+# Failures and the clock
+
+
+def test_pages_are_still_served_when_the_cache_is_unreachable(client, settings, caplog):
+    article = ArticleFactory(title="Muscle cramps")
+    # Switched after conftest's fresh_cache cleared the working cache; the settings fixture
+    # is torn down first, so fresh_cache clears the working cache again, not the dead one.
+    settings.CACHES = DEAD_REDIS
+    assert isinstance(caches["default"], RedisCache)
+
+    first = page(client, article)
+    second = page(client, article)
+
+    assert "<h1>Muscle cramps</h1>" in first
+    assert "<h1>Muscle cramps</h1>" in second
+    assert "Cache unavailable" in caplog.text
+
+
+def test_a_cached_page_loses_the_comment_form_the_moment_comments_close(
+    client, settings, monkeypatch, django_assert_max_num_queries
+):
+    settings.COMMENTS_CLOSE_AFTER_DAYS = 30
+    # Noon, so the moments either side of closing fall on the same day (the key has the date).
+    noon = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
+    published_at = noon - datetime.timedelta(days=1)
+    article = ArticleFactory(published_at=published_at)
+    closes_at = published_at + datetime.timedelta(days=30)
+
+    monkeypatch.setattr(timezone, "now", lambda: closes_at - datetime.timedelta(seconds=1))
+    assert COMMENT_FORM in page(client, article)
+    with django_assert_max_num_queries(1):  # served from the cache
+        assert COMMENT_FORM in page(client, article)
+
+    monkeypatch.setattr(timezone, "now", lambda: closes_at + datetime.timedelta(seconds=1))
+    html = page(client, article)
+
+    assert COMMENT_FORM not in html
+    assert "Comments are closed for this article." in html
