@@ -3,6 +3,7 @@ from django.core.cache import cache
 from django.test.utils import override_settings
 
 from .factories import ClinicianFactory
+from .servers import manage, production_env
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -38,3 +39,12 @@ def clinician(db):
 def clinician_client(client, clinician):
     client.force_login(clinician)
     return client
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory):
+    """Production static files (hashed and compressed), collected once for every real server."""
+    static_root = tmp_path_factory.mktemp("static")
+    env = production_env(static_root, DJANGO_STATIC_ROOT=str(static_root))
+    manage(env, "collectstatic", "--noinput")
+    return static_root

@@ -5,98 +5,35 @@ nothing listens.
 """
 
 import json
-import os
-import secrets
-import socket
 import sqlite3
-import subprocess
-import sys
-import time
 import urllib.error
+import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
-from django.core import signing
 
-from articles.forms import TIMESTAMP_SALT
+from .servers import manage, production_env, signed_start_stamp, start_server, stop_server
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-GUNICORN = Path(sys.executable).with_name("gunicorn")
 NOTHING_LISTENS = "127.0.0.1:9"  # the discard port; nothing runs there on these machines
-SECRET_KEY = secrets.token_urlsafe(50)
 CSRF = "a" * 32
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def production_env(tmp_path, **overrides):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
-    env.pop("REDIS_URL", None)
-    env.update(
-        DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY=SECRET_KEY,
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        DJANGO_SECURE_SSL_REDIRECT="0",
-        DJANGO_STATIC_ROOT=str(tmp_path / "static"),
-        DATABASE_URL=f"sqlite:///{tmp_path / 'site.sqlite3'}",
-    )
-    env.update(overrides)
-    return env
-
-
-def manage(env, *args):
-    subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=PROJECT_DIR,
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
 
 
 @pytest.fixture(scope="module")
 def prepared(tmp_path_factory):
-    """A migrated SQLite site with demo content and collected static files."""
+    """A migrated SQLite site with demo content."""
     tmp_path = tmp_path_factory.mktemp("production")
     env = production_env(tmp_path)
     manage(env, "migrate", "--noinput")
     manage(env, "load_demo_content")
-    manage(env, "collectstatic", "--noinput")
     return tmp_path
 
 
-def start_server(env):
-    port = free_port()
-    process = subprocess.Popen(
-        [str(GUNICORN), "spasmcms.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
-        cwd=PROJECT_DIR,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"{base}/healthz", timeout=2)
-            return process, base
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    raise AssertionError(process.stdout.read().decode())
-
-
 @pytest.fixture
-def server(request, prepared):
-    process, base = start_server(production_env(prepared, **request.param))
+def server(request, prepared, collected_static):
+    static = {"DJANGO_STATIC_ROOT": str(collected_static)}
+    process, base = start_server(production_env(prepared, **static, **request.param))
     yield base
-    process.terminate()
-    process.wait(timeout=10)
+    stop_server(process)
 
 
 def fetch(url, data=None):
@@ -110,12 +47,11 @@ def fetch(url, data=None):
 
 
 def comment(body):
-    stamp = signing.dumps(time.time() - 10, salt=TIMESTAMP_SALT, key=SECRET_KEY)
     form = {
         "csrfmiddlewaretoken": CSRF,
         "display_name": "Sam",
         "body": body,
-        "started": stamp,
+        "started": signed_start_stamp(),
         "website": "",
     }
     return urllib.parse.urlencode(form).encode()
