@@ -1,3 +1,4 @@
+import re
 import time
 
 from crispy_forms.helper import FormHelper
@@ -7,7 +8,10 @@ from django.conf import settings
 from django.core import signing
 
 from .models import Comment
+from .models.search import QUERY_KEPT_CHARACTERS
+from .search import search
 
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 TIMESTAMP_SALT = "articles.comment-form.started"
 
 
@@ -144,3 +148,22 @@ class CommentForm(forms.ModelForm):
                 "That was very quick. Please check your comment, then send it again.",
                 code="too_fast",
             )
+
+
+class SearchForm(forms.Form):
+    """The search box. Any text is a fair question: nothing a reader types is an error."""
+
+    q = forms.CharField(required=False, label="Search health articles")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].validators = []  # a stray NUL character is dropped, not refused
+
+    def clean_q(self):
+        text = CONTROL_CHARACTERS.sub(" ", self.cleaned_data["q"])
+        return " ".join(text.split())[:QUERY_KEPT_CHARACTERS]
+
+    def outcome(self):
+        """The search outcome for a valid form with a query, else None."""
+        query = self.cleaned_data.get("q") if self.is_valid() else ""
+        return search(query) if query else None

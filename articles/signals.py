@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
+from . import search
 from .models import (
     Article,
     ArticleTreatment,
@@ -50,3 +51,18 @@ def person_saved(sender, update_fields=None, **kwargs):
     if update_fields is not None and set(update_fields) == {"last_login"}:
         return
     PublicPagesVersion.advance()
+
+
+@receiver(post_save, sender=Section, dispatch_uid="search-section")
+def section_saved_for_search(sender, instance, **kwargs):
+    search.update_vectors(section_ids=[instance.pk])
+    if instance.article.status == Article.Status.PUBLISHED:
+        search.remember_words(section_ids=[instance.pk])
+
+
+@receiver(post_save, sender=Article, dispatch_uid="search-article")
+def article_saved_for_search(sender, instance, **kwargs):
+    """The title and standfirst are in every section's search vector."""
+    search.update_vectors(article_ids=[instance.pk])
+    if instance.status == Article.Status.PUBLISHED:
+        search.remember_words(section_ids=instance.sections.values_list("pk", flat=True))

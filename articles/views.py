@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from . import antispam, notifications, sharing
-from .forms import CommentForm
-from .models import Article, Comment
+from .forms import CommentForm, SearchForm
+from .models import Article, Comment, Topic
 from .page_cache import public_page
 
 SHARE_IMAGE = "articles/img/share-default.png"
@@ -23,13 +23,26 @@ TOO_MANY_COMMENTS = (
 @public_page()
 def home(request):
     articles = Article.objects.published().order_by("-published_at", "title")
-    return render(request, "articles/home.html", {"articles": articles})
+    topics = Topic.objects.with_published_articles()
+    return render(request, "articles/home.html", {"articles": articles, "topics": topics})
 
 
 @public_page(query_parameters=["comments"])
 def article_detail(request, slug):
     article = get_object_or_404(Article.objects.visible_to(request.user).for_page(), slug=slug)
     return render_article(request, article, CommentForm())
+
+
+@public_page()
+def topic_detail(request, slug):
+    topic = get_object_or_404(Topic, slug=slug)
+    articles = topic.articles.published().order_by("-published_at", "title")
+    return render(request, "articles/topic_detail.html", {"topic": topic, "articles": articles})
+
+
+def search(request):
+    form = SearchForm(request.GET)
+    return render(request, "articles/search.html", {"form": form, "outcome": form.outcome()})
 
 
 @require_POST

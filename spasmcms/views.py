@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.views.decorators.cache import cache_control
 
 from triage.views import checker_after_expired_token
@@ -19,6 +20,23 @@ def server_error(request):
 def favicon(request):
     """Browsers ask for /favicon.ico on every page, the admin's included; answer with ours."""
     return redirect(static("articles/favicon.svg"))
+
+
+@cache_control(max_age=86400, public=True)
+def robots_txt(request):
+    """Keep crawlers out of search results, which would only repeat our pages, and out of
+    the admin; point them at the sitemap.
+
+    A moved admin (DJANGO_ADMIN_URL) is not listed: robots.txt is public, and naming the
+    address would undo the point of moving it. Admin pages tell crawlers not to index them.
+    """
+    admin_path = reverse("admin:index")
+    context = {
+        "admin_path": admin_path if admin_path == "/admin/" else "",
+        "search_path": reverse("articles:search"),
+        "sitemap_url": request.build_absolute_uri(reverse("sitemap")),
+    }
+    return render(request, "robots.txt", context, content_type="text/plain; charset=utf-8")
 
 
 def csrf_failure(request, reason=""):

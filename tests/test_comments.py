@@ -653,7 +653,7 @@ def test_article_page_query_count_is_constant_whatever_the_comments(
 ):
     build_comments(article, count, replies)
 
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         response = client.get(article.get_absolute_url())
 
     assert response.status_code == 200
@@ -666,7 +666,7 @@ def test_later_comment_pages_keep_the_same_query_bound(
 ):
     build_comments(article, 500, 40)
 
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         response = client.get(article.get_absolute_url() + "?comments=2")
 
     assert response.status_code == 200

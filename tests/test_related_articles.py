@@ -66,3 +66,14 @@ def test_a_topic_match_is_listed_once_even_when_sharing_several_topics(client):
     other.topics.add(one, two)
 
     assert related_titles(client, article) == ["Shares both"]
+
+
+def test_among_topic_matches_the_one_sharing_more_topics_comes_first(client):
+    back, nerves, sleep = TopicFactory(), TopicFactory(), TopicFactory()
+    article = ArticleFactory(title="Sciatica")
+    article.topics.add(back, nerves, sleep)
+    # The newer article shares fewer topics: sharing counts before recency.
+    ArticleFactory(title="Shares two topics").topics.add(back, nerves)
+    ArticleFactory(title="Shares one topic").topics.add(sleep)
+
+    assert related_titles(client, article) == ["Shares two topics", "Shares one topic"]

@@ -341,7 +341,10 @@ def test_a_missing_red_flag_answer_shows_the_form_again_with_every_answer_kept(c
     assert checked_value(html, missing) is None
     assert number_value(html, "duration_weeks") == "7"
     assert "Error:" in html[: html.index("</title>")]
-    assert "Answer yes or no." in html[html.index("There is a problem") : html.index("<form")]
+    assert (
+        "Answer yes or no."
+        in html[html.index("There is a problem") : html.index('<form method="post"')]
+    )
 
 
 def test_a_skipped_gp_question_stays_unanswered_when_the_form_comes_back(client):

@@ -11,6 +11,7 @@ from .content import (
     Treatment,
 )
 from .publishing import PublicPagesVersion
+from .search import SearchSynonym, SearchWord, UnansweredSearch
 
 __all__ = [
     "RESERVED_ANCHORS",
@@ -20,7 +21,10 @@ __all__ = [
     "Comment",
     "PublicPagesVersion",
     "Reference",
+    "SearchSynonym",
+    "SearchWord",
     "Section",
     "Topic",
     "Treatment",
+    "UnansweredSearch",
 ]

@@ -9,9 +9,11 @@ import datetime
 from collections import defaultdict
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, Min, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -44,6 +46,18 @@ def add_months(day, months):
     )
 
 
+class TopicQuerySet(models.QuerySet):
+    def with_published_articles(self):
+        """Topics with a published article, each with its newest published article's update
+        time (`last_article_update`): one query for them all, never one per topic."""
+        published = Q(articles__in=Article.objects.published())
+        return (
+            self.annotate(last_article_update=Max("articles__updated_at", filter=published))
+            .filter(last_article_update__isnull=False)
+            .order_by("name")
+        )
+
+
 class Topic(models.Model):
     name = models.CharField(max_length=100, help_text="The topic as readers would say it.")
     slug = models.SlugField(
@@ -51,11 +65,16 @@ class Topic(models.Model):
     )
     description = models.TextField(blank=True, help_text="One sentence on what the topic covers.")
 
+    objects = TopicQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:topic", kwargs={"slug": self.slug})
 
 
 # Who may move an article between statuses: editors submit, clinicians sign off and publish.
@@ -108,6 +127,7 @@ class ArticleQuerySet(models.QuerySet):
     def for_page(self):
         """Everything the article page shows, in a fixed number of queries."""
         return self.select_related("reviewed_by").prefetch_related(
+            "topics",
             Prefetch("sections", queryset=Section.objects.order_by("order", "pk")),
             Prefetch(
                 "article_treatments",
@@ -195,6 +215,10 @@ class Article(models.Model):
         help_text="Untick to close comments on this article. Comments also close by "
         "themselves a set number of days after publishing.",
     )
+
+    # PostgreSQL full-text search: title (A) and standfirst (B), so articles whose title
+    # matches are always among the candidates, however common the words; see articles.search.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -335,23 +359,34 @@ class Article(models.Model):
         return {category: items for category, items in groups.items() if items}
 
     def related_for_readers(self, limit=4):
-        """Curated related articles first, then published ones sharing a topic; one query.
+        """Curated related articles first, then published ones sharing topics; one query.
 
-        Never an unrelated article: with no curated link and no shared topic, nothing is shown.
+        Among topic matches, the more topics shared the closer the article. Never an
+        unrelated article: with no curated link and no shared topic, nothing is shown (text
+        likeness alone is not enough: "back" in two titles does not make them related).
         """
         links = Article.related_articles.through.objects
         tags = Article.topics.through.objects
         curated = links.filter(from_article_id=self.pk, to_article_id=OuterRef("pk"))
-        shares_a_topic = tags.filter(
-            article_id=OuterRef("pk"),
-            topic_id__in=tags.filter(article_id=self.pk).values("topic_id"),
+        shared_topics = (
+            tags.filter(
+                article_id=OuterRef("pk"),
+                topic_id__in=tags.filter(article_id=self.pk).values("topic_id"),
+            )
+            .order_by()
+            .values("article_id")
+            .annotate(count=Count("pk"))
+            .values("count")
         )
         return list(
             Article.objects.published()
             .exclude(pk=self.pk)
-            .annotate(is_curated=Exists(curated))
-            .filter(Q(is_curated=True) | Exists(shares_a_topic))
-            .order_by("-is_curated", "-published_at", "title")[:limit]
+            .annotate(
+                is_curated=Exists(curated),
+                topics_shared=Coalesce(Subquery(shared_topics), 0),
+            )
+            .filter(Q(is_curated=True) | Q(topics_shared__gt=0))
+            .order_by("-is_curated", "-topics_shared", "-published_at", "title")[:limit]
         )
 
 
@@ -413,6 +448,9 @@ class Section(models.Model):
         "“- ” starts a bullet point, **bold** for emphasis, [link text](https://…) for links.",
     )
     body_html = models.TextField(editable=False, blank=True)
+    # PostgreSQL full-text search: the article's title and standfirst with this section's
+    # heading and text, weighted A-D; kept up to date by articles.search (unused elsewhere).
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = SectionQuerySet.as_manager()
 

@@ -91,6 +91,21 @@ def admin_login(visit, **_):
     expect(visit.page.get_by_role("button", name="Log in")).to_be_visible()
 
 
+def search_results(visit, **_):
+    visit.page.goto("/search/?q=back+spasm")
+    expect(visit.page.locator(".search-results mark").first).to_be_visible()
+
+
+def search_nothing_found(visit, **_):
+    visit.page.goto("/search/?q=qwxzv")
+    expect(visit.page.get_by_text("We did not find any articles")).to_be_visible()
+
+
+def topic_page(visit, **_):
+    visit.page.goto("/topics/back-pain/")
+    expect(visit.page.get_by_role("heading", level=1)).to_have_text("Back pain")
+
+
 PAGES = {
     "home": home,
     "article-with-comments": article_with_comments,
@@ -103,6 +118,9 @@ PAGES = {
     "comment-form-with-errors": comment_form_with_errors,
     "404": not_found,
     "admin-login": admin_login,
+    "search-results": search_results,
+    "search-nothing-found": search_nothing_found,
+    "topic": topic_page,
 }
 
 
