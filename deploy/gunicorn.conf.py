@@ -10,8 +10,9 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5
 # Restart workers now and then so a slow leak can never grow without bound.
-max_requests = 2000
-max_requests_jitter = 200
+# High enough that workers do not restart every few seconds under load (all at once).
+max_requests = 20000
+max_requests_jitter = 5000
 # Heartbeat files in memory, not on a possibly slow disk (gunicorn's own advice).
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
 # The app logs one JSON line per request itself; gunicorn's access log would repeat it.
