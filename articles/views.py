@@ -12,6 +12,7 @@ from .forms import CommentForm, SearchForm
 from .models import Article, Comment, Topic
 from .page_cache import public_page
 
+ARTICLES_PER_PAGE = 20
 SHARE_IMAGE = "articles/img/share-default.png"
 COMMENT_THANKS = "Thank you — your comment will appear once a moderator has approved it."
 TOO_MANY_COMMENTS = (
@@ -20,9 +21,11 @@ TOO_MANY_COMMENTS = (
 )
 
 
-@public_page()
+@public_page(query_parameters=["page"])
 def home(request):
-    articles = Article.objects.published().order_by("-published_at", "title")
+    articles = Paginator(
+        Article.objects.published().order_by("-published_at", "title"), ARTICLES_PER_PAGE
+    ).get_page(request.GET.get("page"))
     topics = Topic.objects.with_published_articles()
     return render(request, "articles/home.html", {"articles": articles, "topics": topics})
 

@@ -260,3 +260,20 @@ def test_every_article_links_to_the_symptom_checker_and_its_urgent_section_offer
     assert f'<a href="{checker}">Use our back pain symptom checker</a>' in header
     urgent = html.split('class="article-section urgent-advice"')[1].split("</section>")[0]
     assert f'<a href="{checker}">Answer a few questions in our symptom checker</a>' in urgent
+
+
+def test_the_home_page_lists_twenty_articles_a_page_with_a_way_to_the_rest(
+    client, django_assert_max_num_queries
+):
+    for number in range(45):
+        ArticleFactory(title=f"Article {number:02d}")
+
+    with django_assert_max_num_queries(6):
+        first = client.get("/").content.decode()
+    last = client.get("/?page=3").content.decode()
+
+    assert first.count('<li>\n    <h2><a href="/articles/') == 20
+    assert "Page 1 of 3" in first
+    assert 'href="?page=2" rel="next">Older articles' in first
+    assert last.count('<li>\n    <h2><a href="/articles/') == 5
+    assert 'href="?page=2" rel="prev">Newer articles' in last
