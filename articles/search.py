@@ -290,24 +290,31 @@ def postgres_hits(text, concepts, strict):
         # Articles whose title or standfirst has every word, best first: when there are
         # enough of them, sections elsewhere could not outrank them, so look no further.
         cursor.execute(
-            f"""SELECT a.id FROM articles_article a
-            WHERE a.search_vector @@ ({every}) AND {PUBLISHED}
-            ORDER BY ts_rank_cd(a.search_vector, {own_words}) DESC, a.id
-            LIMIT {TITLE_CANDIDATES}""",  # noqa: S608 (our own SQL; the words are parameters)
+            f"""SELECT s.id, s.article_id FROM articles_section s WHERE s.article_id IN (
+                SELECT a.id FROM articles_article a
+                WHERE a.search_vector @@ ({every}) AND {PUBLISHED}
+                ORDER BY ts_rank_cd(a.search_vector, {own_words}) DESC, a.id
+                LIMIT {TITLE_CANDIDATES})""",  # noqa: S608 (our SQL; the words are parameters)
             params,
         )
-        params["title_matches"] = [row[0] for row in cursor.fetchall()]
-    stages = ["SELECT s.id FROM articles_section s WHERE s.article_id = ANY(%(title_matches)s)"]
-    if len(params["title_matches"]) < MAX_RESULTS:
-        # With one word (or search syntax) "any word" is "every word": look once.
-        for query in dict.fromkeys([every, any_word]):
-            stages.append(
-                f"""(SELECT s.id FROM articles_section s
+        rows = cursor.fetchall()
+        candidates = {section_id for section_id, _ in rows}
+        title_matches = {article_id for _, article_id in rows}
+        # Too few title matches: add sections with every word, then (if still few) any word.
+        # One at a time, as a query of common words is costly even with a LIMIT.
+        stages = dict.fromkeys([every, any_word]) if len(title_matches) < MAX_RESULTS else {}
+        for query in stages:
+            if len(candidates) >= MAX_RESULTS * 5:
+                break
+            cursor.execute(
+                f"""SELECT s.id FROM articles_section s
                 JOIN articles_article a ON a.id = s.article_id AND {PUBLISHED}
                 WHERE s.search_vector @@ ({query})
-                LIMIT {SECTION_CANDIDATES})"""  # noqa: S608
+                LIMIT {SECTION_CANDIDATES}""",  # noqa: S608
+                params,
             )
-    candidates = " UNION ".join(stages)
+            candidates.update(row[0] for row in cursor.fetchall())
+    params["candidates"] = list(candidates)
     strict_filter = ""
     if strict:
         # Search syntax holds for every section ranked, and "-word" leaves out any article
@@ -320,14 +327,16 @@ def postgres_hits(text, concepts, strict):
                 " AND NOT EXISTS (SELECT 1 FROM articles_section x "  # noqa: S608
                 f"WHERE x.article_id = s.article_id AND {uses_it})"
             )
+    # The candidates come first (MATERIALIZED), so the strict filter is checked on them only
+    # rather than by scanning the index for every section that matches.
     sql = f"""
-        WITH candidates AS ({candidates}),
+        WITH candidates AS MATERIALIZED (SELECT unnest(%(candidates)s::bigint[]) AS id),
         ranked AS (
             SELECT DISTINCT ON (s.article_id) s.id, {coverage} AS coverage,
                 ts_rank_cd(s.search_vector, {own_words})
                     + {SYNONYM} * ts_rank_cd(s.search_vector, {any_word}) AS rank
-            FROM articles_section s
-            WHERE s.id IN (SELECT id FROM candidates){strict_filter}
+            FROM candidates c JOIN articles_section s ON s.id = c.id
+            WHERE TRUE{strict_filter}
             ORDER BY s.article_id, coverage DESC, rank DESC
         )
         SELECT id, coverage, rank FROM ranked ORDER BY coverage DESC, rank DESC, id
