@@ -1,4 +1,4 @@
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F
 
 
@@ -22,8 +22,13 @@ class PublicPagesVersion(models.Model):
 
     @classmethod
     def current(cls):
-        number = cls.objects.filter(pk=cls.SINGLETON).values_list("number", flat=True).first()
-        return number or 0
+        # Asked on every cached page view: plain SQL, as building the ORM query took longer
+        # than running it (about 0.9 ms of a 2.9 ms cached page, measured in-process).
+        table = connection.ops.quote_name(cls._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT number FROM {table} WHERE id = %s", [cls.SINGLETON])  # noqa: S608
+            row = cursor.fetchone()
+        return row[0] if row else 0
 
     @classmethod
     def advance(cls):
