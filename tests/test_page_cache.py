@@ -11,7 +11,6 @@ from unittest import mock
 import factory
 import pytest
 from django.conf import settings as django_settings
-from django.core import signing
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.test import Client, RequestFactory
@@ -19,7 +18,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from articles.forms import TIMESTAMP_SALT
 from articles.models import Article, Comment, PublicPagesVersion, Treatment
 from articles.page_cache import cache_key, placeholder
 from articles.views import COMMENT_THANKS
@@ -34,6 +32,7 @@ from .factories import (
     TopicFactory,
     TreatmentFactory,
 )
+from .test_comments import comment_data, post_comment
 
 pytestmark = pytest.mark.django_db
 
@@ -58,32 +57,6 @@ class CommentFactory(factory.django.DjangoModelFactory):
     display_name = factory.Sequence(lambda n: f"Reader {n}")
     body = factory.Sequence(lambda n: f"Comment number {n}: heat helped my back.")
     status = Comment.Status.APPROVED
-
-
-def stamp(seconds_ago=10):
-    """The signed `started` value of a comment form opened `seconds_ago` seconds ago."""
-    opened = time.time() - seconds_ago
-    with mock.patch.object(
-        signing.TimestampSigner, "timestamp", lambda signer: signing.b62_encode(int(opened))
-    ):
-        return signing.dumps(opened, salt=TIMESTAMP_SALT)
-
-
-def comment_data(**fields):
-    """What a reader's browser sends with the comment form."""
-    data = {
-        "display_name": "Sam",
-        "email": "",
-        "body": "Stretching before bed helped my cramps.",
-        "website": "",
-        "started": stamp(),
-    }
-    data.update(fields)
-    return data
-
-
-def post_comment(client, article, data):
-    return client.post(reverse("articles:post_comment", args=[article.slug]), data)
 
 
 def page(client, article, query=""):
