@@ -281,10 +281,16 @@ def postgres_hits(text, concepts, strict):
         if len(either) == 1:
             every = any_word = either[0]
     own_words = " || ".join(own)
+    # The ranking refers to each query by name: computed once in a CTE, not once per row
+    # (phraseto_tsquery is only "stable", so PostgreSQL would call it for every section).
+    queries = {f"own{i}": query for i, query in enumerate(own)}
+    queries |= {f"either{i}": query for i, query in enumerate(either)}
+    queries |= {"own_words": own_words, "any_word": any_word}
+    query_columns = ", ".join(f"{sql} AS {name}" for name, sql in queries.items())
     coverage = " + ".join(
-        f"CASE WHEN s.search_vector @@ ({own_query}) THEN {OWN_WORD} "
-        f"WHEN s.search_vector @@ ({either_query}) THEN 1 ELSE 0 END"
-        for own_query, either_query in zip(own, either, strict=True)
+        f"CASE WHEN s.search_vector @@ q.own{i} THEN {OWN_WORD} "
+        f"WHEN s.search_vector @@ q.either{i} THEN 1 ELSE 0 END"
+        for i in range(len(own))
     )
     with connection.cursor() as cursor:
         # Articles whose title or standfirst has every word, best first: when there are
@@ -319,7 +325,7 @@ def postgres_hits(text, concepts, strict):
     if strict:
         # Search syntax holds for every section ranked, and "-word" leaves out any article
         # that uses the word anywhere, not just the sections that do.
-        strict_filter = f" AND s.search_vector @@ ({any_word})"
+        strict_filter = " AND s.search_vector @@ q.any_word"
         for number, word in enumerate(EXCLUDED_WORD.findall(text)):
             params[f"not{number}"] = word
             uses_it = f"x.search_vector @@ plainto_tsquery(%(config)s, %(not{number})s)"
@@ -331,11 +337,12 @@ def postgres_hits(text, concepts, strict):
     # rather than by scanning the index for every section that matches.
     sql = f"""
         WITH candidates AS MATERIALIZED (SELECT unnest(%(candidates)s::bigint[]) AS id),
+        q AS MATERIALIZED (SELECT {query_columns}),
         ranked AS (
             SELECT DISTINCT ON (s.article_id) s.id, {coverage} AS coverage,
-                ts_rank_cd(s.search_vector, {own_words})
-                    + {SYNONYM} * ts_rank_cd(s.search_vector, {any_word}) AS rank
-            FROM candidates c JOIN articles_section s ON s.id = c.id
+                ts_rank_cd(s.search_vector, q.own_words)
+                    + {SYNONYM} * ts_rank_cd(s.search_vector, q.any_word) AS rank
+            FROM candidates c JOIN articles_section s ON s.id = c.id CROSS JOIN q
             WHERE TRUE{strict_filter}
             ORDER BY s.article_id, coverage DESC, rank DESC
         )
