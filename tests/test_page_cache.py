@@ -79,7 +79,7 @@ def without_tokens(html):
 def stored_page(article):
     """The cache entry anonymous readers of the article are served from, or None."""
     request = RequestFactory().get(article.get_absolute_url())
-    return cache.get(cache_key(request, PublicPagesVersion.current()))
+    return cache.get(cache_key(request))
 
 
 # Served from the cache
@@ -553,3 +553,57 @@ def test_a_cached_page_loses_the_comment_form_the_moment_comments_close(
 
     assert COMMENT_FORM not in html
     assert "Comments are closed for this article." in html
+
+
+# Many readers at the moment a page changes
+
+
+def claim_render_elsewhere(article):
+    """As if another reader's request were rendering the new version of the page right now."""
+    request = RequestFactory().get(article.get_absolute_url())
+    cache.add(f"{cache_key(request)}:rendering", 1, timeout=10)
+
+
+def test_while_one_request_renders_a_changed_page_others_get_the_previous_copy(
+    client, django_assert_max_num_queries
+):
+    article = ArticleFactory(title="Muscle cramps")
+    page(client, article)
+    article.title = "Leg cramps"
+    article.save()
+    claim_render_elsewhere(article)
+
+    with django_assert_max_num_queries(1):  # no render: the copy from a moment ago
+        during = page(client, article)
+    cache.delete(f"{cache_key(RequestFactory().get(article.get_absolute_url()))}:rendering")
+    after = page(client, article)
+
+    assert "<h1>Muscle cramps</h1>" in during
+    assert "<h1>Leg cramps</h1>" in after
+
+
+def test_the_render_after_a_change_is_stored_for_everyone_and_its_claim_released(client):
+    article = ArticleFactory(title="Muscle cramps")
+    page(client, article)
+    article.title = "Leg cramps"
+    article.save()
+
+    page(client, article)  # this reader renders the new version
+
+    stored = stored_page(article)
+    assert stored["version"] == PublicPagesVersion.current()
+    assert "<h1>Leg cramps</h1>" in stored["html"]
+    request = RequestFactory().get(article.get_absolute_url())
+    assert cache.get(f"{cache_key(request)}:rendering") is None
+
+
+def test_an_unpublished_page_is_never_served_from_its_previous_copy(client):
+    article = ArticleFactory(title="Muscle cramps")
+    page(client, article)
+    article.status = Article.Status.UNPUBLISHED
+    article.save()
+
+    assert client.get(article.get_absolute_url()).status_code == 404
+    assert stored_page(article) is None
+    claim_render_elsewhere(article)  # even while another request holds the render claim
+    assert client.get(article.get_absolute_url()).status_code == 404
