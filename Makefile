@@ -57,9 +57,15 @@ format: $(STAMP)
 # The browser tests get a pytest run (and test database) of their own: their live server
 # needs committed data, and keeping them apart keeps both runs independent.
 test: export DJANGO_DEBUG ?= 1
+# BROWSER_TESTS=0 leaves the browser run out (CI runs it once, on the default database).
+BROWSER_TESTS ?= 1
 test: lint
 	$(BIN)/pytest --ignore=tests/browser
+ifeq ($(BROWSER_TESTS),1)
 	$(BIN)/pytest tests/browser
+else
+	@echo "Browser tests left out (BROWSER_TESTS=$(BROWSER_TESTS))."
+endif
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache
