@@ -185,7 +185,7 @@ def concepts_of(words, synonyms):
     for first, second in synonyms:
         for said, meant in ((first, second), (second, first)):
             said_stems = phrase_stems(said)
-            if not said_stems or not contains(query_stems, said_stems):
+            if not said_stems or not occurrences(query_stems, said_stems):
                 continue
             for concept, word_stem in zip(concepts, query_stems, strict=True):
                 if word_stem in said_stems and meant not in concept:
@@ -193,27 +193,20 @@ def concepts_of(words, synonyms):
     return concepts
 
 
-def contains(sequence, part):
-    return any(sequence[i : i + len(part)] == part for i in range(len(sequence) - len(part) + 1))
-
-
 # PostgreSQL
 
 
-def section_vector_sql():
-    """The weighted document of a section, as SQL over articles_section s / articles_article a."""
-    return (
-        "setweight(to_tsvector(%(config)s, coalesce(a.title, '')), 'A') || "
-        "setweight(to_tsvector(%(config)s, coalesce(a.standfirst, '')), 'B') || "
-        "setweight(to_tsvector(%(config)s, coalesce(s.heading, '')), 'C') || "
-        "setweight(to_tsvector(%(config)s, regexp_replace(coalesce(s.body_html, ''), "
-        "'<[^>]+>|&#?[a-z0-9]+;', ' ', 'gi')), 'D')"
-    )
-
-
+# The weighted documents, as SQL over articles_article a (and articles_section s): an
+# article's is its title and standfirst; a section's adds its heading and text.
 ARTICLE_VECTOR_SQL = (
     "setweight(to_tsvector(%(config)s, coalesce(a.title, '')), 'A') || "
     "setweight(to_tsvector(%(config)s, coalesce(a.standfirst, '')), 'B')"
+)
+SECTION_VECTOR_SQL = (
+    f"{ARTICLE_VECTOR_SQL} || "
+    "setweight(to_tsvector(%(config)s, coalesce(s.heading, '')), 'C') || "
+    "setweight(to_tsvector(%(config)s, regexp_replace(coalesce(s.body_html, ''), "
+    "'<[^>]+>|&#?[a-z0-9]+;', ' ', 'gi')), 'D')"
 )
 
 
@@ -237,7 +230,7 @@ def update_vectors(article_ids=None, section_ids=None):
                 params,
             )
         cursor.execute(
-            f"UPDATE articles_section s SET search_vector = {section_vector_sql()} "  # noqa: S608
+            f"UPDATE articles_section s SET search_vector = {SECTION_VECTOR_SQL} "  # noqa: S608
             f"FROM articles_article a WHERE s.article_id = a.id{section_where}",
             params,
         )
