@@ -12,17 +12,23 @@ ETag (a hash of the stored page) lets browsers revalidate with a 304.
 
 Anyone with a session or a pending message (staff, a reader who just sent a comment) gets
 a freshly rendered page, as does any request other than GET or HEAD.
+
+Cached pages are answered by `PageCacheMiddleware`, which sits straight after WhiteNoise:
+a page served from the cache costs little more than a static file, because it skips
+sessions, authentication, messages and URL dispatch, which an anonymous cached page does
+not need. Views opt in with the `public_page` decorator.
 """
 
-import functools
 import hashlib
 import logging
 import re
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
+from django.middleware.csrf import CsrfViewMiddleware, get_token
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 
@@ -41,20 +47,44 @@ MESSAGES_COOKIE = "messages"
 # The longest a render may keep others on the previous copy of a page (a crashed render's
 # claim lapses after this).
 RENDER_CLAIM_SECONDS = 10
+# Headers the stored page does not keep: they are made again for each response.
+PER_RESPONSE_HEADERS = {"content-length", "etag", "cache-control", "expires", "last-modified"}
+
+
+def public_page(query_parameters=()):
+    """Let anonymous readers of this view be served from the page cache.
+
+    Only addresses with no query string, or with just `query_parameters`, are cached: any
+    other query is rendered afresh, so made-up addresses cannot fill the cache.
+    """
+
+    def decorator(view):
+        view.page_cache_query_parameters = frozenset(query_parameters)
+        return view
+
+    return decorator
 
 
 def placeholder(name):
     return f"\x00{name}\x00"
 
 
-def is_cacheable(request, query_parameters):
+def may_be_cached(request):
     return (
         request.method in ("GET", "HEAD")
-        and set(request.GET) <= set(query_parameters)
         and settings.PAGE_CACHE_SECONDS > 0
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and MESSAGES_COOKIE not in request.COOKIES
     )
+
+
+def is_public_page(request):
+    try:
+        view = resolve(request.path_info).func
+    except Resolver404:
+        return False
+    allowed = getattr(view, "page_cache_query_parameters", None)
+    return allowed is not None and set(request.GET) <= allowed
 
 
 def cache_key(request):
@@ -64,50 +94,90 @@ def cache_key(request):
     return f"page:{timezone.localdate().isoformat()}:{digest}"
 
 
-def public_page(query_parameters=()):
-    """Serve anonymous readers from the page cache; see the module docstring.
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        # A page served from here has not been through CsrfViewMiddleware: this one reads the
+        # reader's CSRF cookie and sets a new one exactly as it would.
+        self.csrf = CsrfViewMiddleware(get_response)
 
-    Only addresses with no query string, or with just `query_parameters`, are cached: any
-    other query is rendered afresh, so made-up addresses cannot fill the cache.
-    """
-
-    def decorator(view):
-        @functools.wraps(view)
-        def cached_view(request, *args, **kwargs):
-            if not is_cacheable(request, query_parameters):
-                return view(request, *args, **kwargs)
-            version = PublicPagesVersion.current()
-            key = cache_key(request)
-            stored = read(key)
-            if stored is not None and is_current(stored, version):
-                return serve(request, stored)
-            if stored is not None and not claim(key):
-                # Another request is rendering the new version: rather than every reader
-                # of a busy page rendering it at once, the others get the page as it was a
-                # moment ago until the new one is stored (usually well under a second).
-                return serve(request, stored)
+    def __call__(self, request):
+        if not may_be_cached(request):
+            return self.get_response(request)
+        key = cache_key(request)
+        version, stored = cached_version_and_page(key)
+        # Only public pages are ever stored, each under its own address: a current copy is
+        # served without first asking which view the address belongs to.
+        if stored is not None and is_current(stored, version):
+            return self.serve(request, stored)
+        if not is_public_page(request):
+            return self.get_response(request)
+        if version is None:
             try:
-                return render_and_store(request, key, version, view, args, kwargs)
-            finally:
-                release(key)
+                version = copy_version_to_cache()
+            except (OperationalError, InterfaceError):
+                # Database down: the view's own query meets the same failure and the
+                # reader gets the calm 503 page from DatabaseUnavailableMiddleware.
+                return self.get_response(request)
+            if stored is not None and is_current(stored, version):
+                return self.serve(request, stored)
+        if stored is not None and not claim(key):
+            # Another request is rendering the new version: rather than every reader
+            # of a busy page rendering it at once, the others get the page as it was a
+            # moment ago until the new one is stored (usually well under a second).
+            return self.serve(request, stored)
+        try:
+            return self.render_and_store(request, key, version)
+        finally:
+            release(key)
 
-        return cached_view
-
-    return decorator
-
-
-def render_and_store(request, key, version, view, args, kwargs):
-    # Asked before rendering, so an article going live meanwhile still counts.
-    valid_until = Article.objects.next_change_by_clock()
-    try:
-        response = view(request, *args, **kwargs)
-    except Exception:  # Http404 for an unpublished article: nobody may get the old copy
-        forget(key)
-        raise
-    if response.status_code != 200 or response.streaming:
-        forget(key)
+    def render_and_store(self, request, key, version):
+        # Asked before rendering, so an article going live meanwhile still counts.
+        valid_until = Article.objects.next_change_by_clock()
+        response = self.get_response(request)
+        if response.status_code != 200 or response.streaming:
+            # A page now 404 (unpublished): nobody may get the old copy.
+            forget(key)
+            return response
+        if set(response.cookies) - {settings.CSRF_COOKIE_NAME}:
+            return response  # something of this reader's own: never share it
+        response["ETag"] = store(key, response, version, valid_until)["etag"]
+        patch_cache_control(response, private=True, no_cache=True)
         return response
-    return serve(request, store(key, response, version, valid_until))
+
+    def serve(self, request, stored):
+        self.csrf.process_request(request)
+        response = get_conditional_response(request, etag=stored["etag"])
+        if response is None:
+            response = HttpResponse(fill_in(request, stored["html"]))
+        for header, value in stored["headers"]:
+            response.headers.setdefault(header, value)
+        response["ETag"] = stored["etag"]
+        # Private: the page carries this reader's CSRF token. No-cache: always revalidate.
+        patch_cache_control(response, private=True, no_cache=True)
+        return self.csrf.process_response(request, response)
+
+
+def cached_version_and_page(key):
+    """The cache's copy of the public pages version (None if it has none) and the page
+    stored under `key` (None if none), in one round trip to the cache."""
+    version_key = PublicPagesVersion.CACHE_KEY
+    try:
+        found = cache.get_many([version_key, key])
+    except Exception:
+        logger.warning("Cache unavailable: page rendered afresh", exc_info=True)
+        return None, None
+    return found.get(version_key), found.get(key)
+
+
+def copy_version_to_cache():
+    """The public pages version from the database, copied to the cache for a moment."""
+    version = PublicPagesVersion.current()
+    try:
+        cache.add(PublicPagesVersion.CACHE_KEY, version, timeout=PublicPagesVersion.CACHE_SECONDS)
+    except Exception:
+        logger.warning("Cache unavailable: version not copied", exc_info=True)
+    return version
 
 
 def is_current(stored, version):
@@ -120,12 +190,15 @@ def store(key, response, version, valid_until):
         lambda field: f'name="{field["name"]}" value="{placeholder(field["name"])}"',
         response.content.decode(),
     )
-    etag = 'W/"' + hashlib.sha256(html.encode()).hexdigest()[:32] + '"'
     stored = {
         "version": version,
         "html": html,
-        "etag": etag,
-        "content_type": response["Content-Type"],
+        "etag": 'W/"' + hashlib.sha256(html.encode()).hexdigest()[:32] + '"',
+        "headers": [
+            (header, value)
+            for header, value in response.items()
+            if header.lower() not in PER_RESPONSE_HEADERS
+        ],
         # A scheduled article going live changes pages with no edit to retire them.
         "valid_until": valid_until,
     }
@@ -136,12 +209,11 @@ def store(key, response, version, valid_until):
     return stored
 
 
-def read(key):
-    try:
-        return cache.get(key)
-    except Exception:
-        logger.warning("Cache unavailable: page rendered afresh", exc_info=True)
-        return None
+def fill_in(request, html):
+    for name, make in FRESH_FIELDS.items():
+        if placeholder(name) in html:
+            html = html.replace(placeholder(name), make(request))
+    return html
 
 
 def claim(key):
@@ -164,19 +236,3 @@ def forget(key):
         cache.delete(key)
     except Exception:
         logger.warning("Cache unavailable: stale page left to expire", exc_info=True)
-
-
-def serve(request, stored):
-    not_modified = get_conditional_response(request, etag=stored["etag"])
-    if not_modified is not None:
-        response = not_modified
-    else:
-        html = stored["html"]
-        for name, make in FRESH_FIELDS.items():
-            if placeholder(name) in html:
-                html = html.replace(placeholder(name), make(request))
-        response = HttpResponse(html, content_type=stored["content_type"])
-    response["ETag"] = stored["etag"]
-    # Private: the page carries this reader's CSRF token. No-cache: always revalidate.
-    patch_cache_control(response, private=True, no_cache=True)
-    return response
