@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from django.contrib.postgres.search import SearchQuery, TrigramSimilarity
+from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
@@ -151,14 +151,24 @@ def closest_word(word):
 
 
 def still_published(word):
-    published = Article.objects.published()
     if connection.vendor == "postgresql":
-        query = SearchQuery(word, search_type="phrase", config=CONFIG)
-        return Section.objects.filter(
-            article__in=published.values("pk"), search_vector=query
-        ).exists()
+        # The sections using the word are found through the index first (OFFSET 0 keeps
+        # that subquery apart): as one query with LIMIT 1, PostgreSQL read the sections
+        # table in order hoping for an early match, 78 ms when the match was at its end.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""SELECT EXISTS (
+                    SELECT 1 FROM (
+                        SELECT article_id FROM articles_section
+                        WHERE search_vector @@ phraseto_tsquery(%(config)s, %(word)s)
+                        OFFSET 0
+                    ) s JOIN articles_article a ON a.id = s.article_id AND {PUBLISHED})""",  # noqa: S608
+                {"config": CONFIG, "word": word, "now": timezone.now()},
+            )
+            return cursor.fetchone()[0]
     return (
-        published.filter(
+        Article.objects.published()
+        .filter(
             Q(title__icontains=word)
             | Q(standfirst__icontains=word)
             | Q(sections__heading__icontains=word)
@@ -326,16 +336,20 @@ def postgres_hits(text, concepts, strict):
                 " AND NOT EXISTS (SELECT 1 FROM articles_section x "  # noqa: S608
                 f"WHERE x.article_id = s.article_id AND {uses_it})"
             )
-    # The candidates come first (MATERIALIZED), so the strict filter is checked on them only
-    # rather than by scanning the index for every section that matches.
+    # The candidate sections are read first (MATERIALIZED), so the strict filter is checked
+    # on them only: left to itself, PostgreSQL scanned the index for every section matching
+    # the filter (18,000 for "heat or ice" on the bench data, 28 ms instead of 2).
     sql = f"""
-        WITH candidates AS MATERIALIZED (SELECT unnest(%(candidates)s::bigint[]) AS id),
+        WITH candidates AS MATERIALIZED (
+            SELECT id, article_id, search_vector FROM articles_section
+            WHERE id = ANY(%(candidates)s::bigint[])
+        ),
         q AS MATERIALIZED (SELECT {query_columns}),
         ranked AS (
             SELECT DISTINCT ON (s.article_id) s.id, {coverage} AS coverage,
                 ts_rank_cd(s.search_vector, q.own_words)
                     + {SYNONYM} * ts_rank_cd(s.search_vector, q.any_word) AS rank
-            FROM candidates c JOIN articles_section s ON s.id = c.id CROSS JOIN q
+            FROM candidates s CROSS JOIN q
             WHERE TRUE{strict_filter}
             ORDER BY s.article_id, coverage DESC, rank DESC
         )
