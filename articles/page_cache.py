@@ -25,6 +25,7 @@ import re
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware, get_token
@@ -47,8 +48,11 @@ MESSAGES_COOKIE = "messages"
 # The longest a render may keep others on the previous copy of a page (a crashed render's
 # claim lapses after this).
 RENDER_CLAIM_SECONDS = 10
-# Headers the stored page does not keep: they are made again for each response.
-PER_RESPONSE_HEADERS = {"content-length", "etag", "cache-control", "expires", "last-modified"}
+# Headers of the fresh render kept with the page (only these: anything else could belong
+# to one reader or one response). Security headers are added by middleware further out.
+KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "X-Frame-Options")
+# Part of every key, so entries stored in another shape by an earlier release are not read.
+STORED_FORMAT = 2
 
 
 def public_page(query_parameters=()):
@@ -91,27 +95,30 @@ def cache_key(request):
     # The date is part of the key: review dates and "reviewed on" text change with it.
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     digest = hashlib.sha256(address.encode()).hexdigest()[:32]
-    return f"page:{timezone.localdate().isoformat()}:{digest}"
+    return f"page:{STORED_FORMAT}:{timezone.localdate().isoformat()}:{digest}"
 
 
 class PageCacheMiddleware:
     def __init__(self, get_response):
+        if settings.CSRF_USE_SESSIONS:
+            raise ImproperlyConfigured(
+                "The page cache answers before sessions are loaded, so it needs the CSRF "
+                "secret in a cookie: set CSRF_USE_SESSIONS = False."
+            )
         self.get_response = get_response
         # A page served from here has not been through CsrfViewMiddleware: this one reads the
         # reader's CSRF cookie and sets a new one exactly as it would.
         self.csrf = CsrfViewMiddleware(get_response)
 
     def __call__(self, request):
-        if not may_be_cached(request):
+        # Asked first, so that no other address (health checks, search, the admin) ever
+        # waits on the cache.
+        if not (may_be_cached(request) and is_public_page(request)):
             return self.get_response(request)
         key = cache_key(request)
         version, stored = cached_version_and_page(key)
-        # Only public pages are ever stored, each under its own address: a current copy is
-        # served without first asking which view the address belongs to.
         if stored is not None and is_current(stored, version):
             return self.serve(request, stored)
-        if not is_public_page(request):
-            return self.get_response(request)
         if version is None:
             try:
                 version = copy_version_to_cache()
@@ -132,8 +139,11 @@ class PageCacheMiddleware:
             release(key)
 
     def render_and_store(self, request, key, version):
-        # Asked before rendering, so an article going live meanwhile still counts.
-        valid_until = Article.objects.next_change_by_clock()
+        try:
+            # Asked before rendering, so an article going live meanwhile still counts.
+            valid_until = Article.objects.next_change_by_clock()
+        except (OperationalError, InterfaceError):
+            return self.get_response(request)  # the calm 503 page, as above
         response = self.get_response(request)
         if response.status_code != 200 or response.streaming:
             # A page now 404 (unpublished): nobody may get the old copy.
@@ -141,17 +151,20 @@ class PageCacheMiddleware:
             return response
         if set(response.cookies) - {settings.CSRF_COOKIE_NAME}:
             return response  # something of this reader's own: never share it
-        response["ETag"] = store(key, response, version, valid_until)["etag"]
-        patch_cache_control(response, private=True, no_cache=True)
-        return response
+        # Served from what was stored, as every later reader is (a browser holding the
+        # same page gets a 304).
+        return self.serve(request, store(key, response, version, valid_until))
 
     def serve(self, request, stored):
         self.csrf.process_request(request)
         response = get_conditional_response(request, etag=stored["etag"])
         if response is None:
             response = HttpResponse(fill_in(request, stored["html"]))
-        for header, value in stored["headers"]:
-            response.headers.setdefault(header, value)
+            for header, value in stored["headers"]:
+                response[header] = value
+            response["Content-Length"] = str(len(response.content))
+        elif "Vary" in dict(stored["headers"]):
+            response["Vary"] = dict(stored["headers"])["Vary"]
         response["ETag"] = stored["etag"]
         # Private: the page carries this reader's CSRF token. No-cache: always revalidate.
         patch_cache_control(response, private=True, no_cache=True)
@@ -194,11 +207,7 @@ def store(key, response, version, valid_until):
         "version": version,
         "html": html,
         "etag": 'W/"' + hashlib.sha256(html.encode()).hexdigest()[:32] + '"',
-        "headers": [
-            (header, value)
-            for header, value in response.items()
-            if header.lower() not in PER_RESPONSE_HEADERS
-        ],
+        "headers": [(header, response[header]) for header in KEPT_HEADERS if header in response],
         # A scheduled article going live changes pages with no edit to retire them.
         "valid_until": valid_until,
     }

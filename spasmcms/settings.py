@@ -115,6 +115,9 @@ if REDIS_URL:
             "BACKEND": "spasmcms.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "spasmcms",
+            # A Redis that hangs costs a reader half a second, not redis-py's 5 s default
+            # per call: the site then carries on from the database.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:

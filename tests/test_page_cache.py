@@ -4,15 +4,18 @@ A scheduled article going live on a cached page is in test_governance_workflow.p
 """
 
 import datetime
+import os
 import re
 import time
 from unittest import mock
 
 import factory
 import pytest
+import redis
 from django.conf import settings as django_settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
+from django.db import OperationalError
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
@@ -422,13 +425,97 @@ def test_a_cached_page_has_a_weak_etag_and_answers_304_until_it_changes(client):
 def test_a_page_from_the_cache_has_the_headers_and_cookie_of_a_fresh_render(client):
     article = ArticleFactory()
     fresh = Client().get(article.get_absolute_url())
-    cached = Client().get(article.get_absolute_url())  # answered before URL dispatch
+    cached = Client().get(article.get_absolute_url())  # answered before sessions and CSRF
 
     assert stored_page(article) is not None
     for header in ("Content-Type", "X-Frame-Options", "Vary", "Content-Security-Policy"):
         assert cached[header] == fresh[header], header
+    assert cached["Content-Length"] == str(len(cached.content))
     assert cached.cookies[django_settings.CSRF_COOKIE_NAME].value
     assert cached.cookies[django_settings.CSRF_COOKIE_NAME]["httponly"]
+
+
+def test_a_reader_with_a_csrf_cookie_keeps_it_on_a_cached_page():
+    article = ArticleFactory()
+    page(Client(), article)  # cached by someone else's visit
+    reader = Client(enforce_csrf_checks=True)
+    page(reader, article)
+    secret = reader.cookies[django_settings.CSRF_COOKIE_NAME].value
+
+    token = CSRF_TOKEN.search(page(reader, article)).group(1)
+    response = post_comment(reader, article, comment_data(csrfmiddlewaretoken=token))
+
+    assert reader.cookies[django_settings.CSRF_COOKIE_NAME].value == secret
+    assert response.status_code == 302
+
+
+def test_a_browser_holding_the_page_gets_a_304_even_when_the_render_is_new(client):
+    article = ArticleFactory(title="Muscle cramps")
+    etag = client.get(article.get_absolute_url())["ETag"]
+    unrelated = ArticleFactory(title="Sciatica")
+    save(unrelated, title="Sciatica: leg pain")  # a new version: every page renders again
+
+    again = client.get(article.get_absolute_url(), headers={"if-none-match": etag})
+
+    assert stored_page(article)["version"] == PublicPagesVersion.current()
+    assert again.status_code == 304
+
+
+def test_a_request_for_another_host_is_refused_before_the_cache(client):
+    article = ArticleFactory()
+    response = client.get(article.get_absolute_url(), headers={"host": "evil.example"})
+
+    assert response.status_code == 400
+
+
+def test_a_database_error_while_rendering_falls_back_to_the_normal_path(client, monkeypatch):
+    article = ArticleFactory(title="Muscle cramps")
+    page(client, article)
+    save(article, title="Leg cramps")  # the next view renders
+
+    def database_down():
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(Article.objects, "next_change_by_clock", database_down)
+
+    assert "<h1>Leg cramps</h1>" in page(client, article)
+
+
+@pytest.fixture
+def project_redis_cache(settings):
+    """The project's own Redis backend on a real Redis (database 15, emptied around the test)."""
+    location = "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(location, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        if os.environ.get("REQUIRE_REDIS") == "1":
+            pytest.fail(f"REQUIRE_REDIS=1, but Redis does not answer at {location}.")
+        pytest.skip(f"Redis does not answer at {location}.")
+    settings.CACHES = {"default": {"BACKEND": "spasmcms.cache.RedisCache", "LOCATION": location}}
+    caches["default"].clear()
+    yield caches["default"]
+    caches["default"].clear()
+
+
+def test_pages_are_served_from_redis_through_one_reused_client(
+    client, project_redis_cache, django_assert_num_queries
+):
+    article = ArticleFactory(title="Muscle cramps")
+    first = page(client, article)
+
+    with django_assert_num_queries(0):
+        second = page(client, article)
+
+    assert without_tokens(second) == without_tokens(first)
+    backend = project_redis_cache._cache
+    assert backend.get_client() is backend.get_client(write=True)
+
+
+def test_health_checks_never_wait_on_the_cache(client, settings, caplog):
+    settings.CACHES = DEAD_REDIS
+
+    assert client.get(reverse("healthz")).status_code == 200
+    assert "Cache unavailable" not in caplog.text
 
 
 def test_a_page_from_the_cache_costs_no_query_while_the_cache_holds_the_version(

@@ -45,14 +45,15 @@ class PublicPagesVersion(models.Model):
     @classmethod
     def advance(cls):
         cls.forget_cached_copy()
+        if not cls.objects.filter(pk=cls.SINGLETON).update(number=F("number") + 1):
+            try:
+                with transaction.atomic():
+                    cls.objects.create(pk=cls.SINGLETON, number=1)
+            except IntegrityError:  # another process created it first: count this change too
+                cls.objects.filter(pk=cls.SINGLETON).update(number=F("number") + 1)
+        # After the update: outside a transaction this runs at once, and must not run
+        # before the number has changed.
         transaction.on_commit(cls.forget_cached_copy)
-        if cls.objects.filter(pk=cls.SINGLETON).update(number=F("number") + 1):
-            return
-        try:
-            with transaction.atomic():
-                cls.objects.create(pk=cls.SINGLETON, number=1)
-        except IntegrityError:  # another process created it first: count this change too
-            cls.objects.filter(pk=cls.SINGLETON).update(number=F("number") + 1)
 
     @classmethod
     def forget_cached_copy(cls):
