@@ -160,11 +160,11 @@ class PageCacheMiddleware:
         response = get_conditional_response(request, etag=stored["etag"])
         if response is None:
             response = HttpResponse(fill_in(request, stored["html"]))
-            for header, value in stored["headers"]:
+            for header, value in stored["headers"].items():
                 response[header] = value
             response["Content-Length"] = str(len(response.content))
-        elif "Vary" in dict(stored["headers"]):
-            response["Vary"] = dict(stored["headers"])["Vary"]
+        elif "Vary" in stored["headers"]:
+            response["Vary"] = stored["headers"]["Vary"]
         response["ETag"] = stored["etag"]
         # Private: the page carries this reader's CSRF token. No-cache: always revalidate.
         patch_cache_control(response, private=True, no_cache=True)
@@ -207,7 +207,7 @@ def store(key, response, version, valid_until):
         "version": version,
         "html": html,
         "etag": 'W/"' + hashlib.sha256(html.encode()).hexdigest()[:32] + '"',
-        "headers": [(header, response[header]) for header in KEPT_HEADERS if header in response],
+        "headers": {header: response[header] for header in KEPT_HEADERS if header in response},
         # A scheduled article going live changes pages with no edit to retire them.
         "valid_until": valid_until,
     }
