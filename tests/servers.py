@@ -61,10 +61,13 @@ def manage(env, *args):
 
 
 def start_server(env):
-    """A one-worker gunicorn on a free port; returns the process and its base URL."""
+    """A one-worker gunicorn with the production config on a free port; returns the
+    process and its base URL."""
     port = free_port()
+    command = [str(GUNICORN), "--config", "deploy/gunicorn.conf.py", "spasmcms.wsgi"]
+    command += ["--bind", f"127.0.0.1:{port}", "--workers", "1"]  # override the config
     process = subprocess.Popen(
-        [str(GUNICORN), "spasmcms.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        command,
         cwd=PROJECT_DIR,
         env=env,
         stdout=subprocess.PIPE,
