@@ -1,40 +1,14 @@
-"""Retire cached public pages whenever something readers can see changes."""
+"""Retire cached public pages whenever something readers can see in an article changes."""
 
 from django.conf import settings
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from . import search
-from .models import (
-    Article,
-    ArticleTreatment,
-    Comment,
-    PublicPagesVersion,
-    Reference,
-    Section,
-    Topic,
-    Treatment,
-)
+from pagecache.pages import retire_cached_pages, retire_when_changed
 
-CONTENT_MODELS = (Article, Section, Treatment, ArticleTreatment, Reference, Topic, Comment)
+from .models import Article, ArticleTreatment, Reference, Section, Topic, Treatment
 
-
-def content_changed(sender, **kwargs):
-    PublicPagesVersion.advance()
-
-
-def comment_saved(sender, instance, created, **kwargs):
-    # A new reader's comment waits for a moderator: nothing public changes until a decision.
-    if created and instance.status != Comment.Status.APPROVED:
-        return
-    PublicPagesVersion.advance()
-
-
-for model in CONTENT_MODELS:
-    if model is not Comment:
-        post_save.connect(content_changed, sender=model, dispatch_uid=f"pages-{model.__name__}")
-    post_delete.connect(content_changed, sender=model, dispatch_uid=f"pages-del-{model.__name__}")
-post_save.connect(comment_saved, sender=Comment, dispatch_uid="pages-Comment")
+retire_when_changed(Article, Section, Treatment, ArticleTreatment, Reference, Topic)
 
 
 @receiver(m2m_changed, sender=Article.topics.through, dispatch_uid="pages-topics")
@@ -42,27 +16,38 @@ post_save.connect(comment_saved, sender=Comment, dispatch_uid="pages-Comment")
 @receiver(m2m_changed, sender=Article.related_articles.through, dispatch_uid="pages-related")
 def links_changed(sender, action, **kwargs):
     if action in ("post_add", "post_remove", "post_clear"):
-        PublicPagesVersion.advance()
+        retire_cached_pages()
+
+
+# Staff names are shown on article pages: the clinician who reviewed it, and clinicians
+# answering readers' comments under it.
+PUBLIC_NAME_FIELDS = ("first_name", "last_name", "username")
+
+
+def public_name(user):
+    return tuple(getattr(user, field) for field in PUBLIC_NAME_FIELDS)
+
+
+@receiver(pre_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="pages-user-before")
+def note_public_name(sender, instance, update_fields=None, **kwargs):
+    """Read the stored name before a save that may change it (not a sign-in's save)."""
+    instance._public_name_stored = None
+    if instance.pk is None or (
+        update_fields is not None and not set(update_fields) & set(PUBLIC_NAME_FIELDS)
+    ):
+        return
+    instance._public_name_stored = (
+        sender.objects.filter(pk=instance.pk).values_list(*PUBLIC_NAME_FIELDS).first()
+    )
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="pages-user")
-def person_saved(sender, update_fields=None, **kwargs):
-    """Reviewers' and replying clinicians' names are on public pages; a sign-in is not news."""
-    if update_fields is not None and set(update_fields) == {"last_login"}:
-        return
-    PublicPagesVersion.advance()
+def person_saved(sender, instance, **kwargs):
+    stored = getattr(instance, "_public_name_stored", None)
+    if stored is not None and stored != public_name(instance):
+        retire_cached_pages()
 
 
-@receiver(post_save, sender=Section, dispatch_uid="search-section")
-def section_saved_for_search(sender, instance, **kwargs):
-    search.update_vectors(section_ids=[instance.pk])
-    if instance.article.status == Article.Status.PUBLISHED:
-        search.remember_words(section_ids=[instance.pk])
-
-
-@receiver(post_save, sender=Article, dispatch_uid="search-article")
-def article_saved_for_search(sender, instance, **kwargs):
-    """The title and standfirst are in every section's search vector."""
-    search.update_vectors(article_ids=[instance.pk])
-    if instance.status == Article.Status.PUBLISHED:
-        search.remember_words(section_ids=instance.sections.values_list("pk", flat=True))
+@receiver(post_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="pages-user-deleted")
+def person_deleted(sender, **kwargs):
+    retire_cached_pages()

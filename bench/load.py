@@ -4,7 +4,7 @@
     .venv/bin/python bench/load.py           # later runs: measure again
 
 1. Creates the bench database if it is missing and migrates it. With --seed it is filled by
-   `manage.py seed_scale` (10,000 articles, 1,000,000 comments) and the demo content (so the
+   `bench/seed_scale.py` (10,000 articles, 1,000,000 comments) and the demo content (so the
    symptom checker has treatments to suggest).
 2. Collects static files into a temporary STATIC_ROOT, starts gunicorn once with the page
    cache off and saves the article, home and checker pages there as plain files: the
@@ -314,8 +314,10 @@ class Bench:
         self.manage("migrate", "--noinput", "--verbosity", "0")
         if self.args.seed:
             seeding = time.monotonic()
-            self.manage(
-                "seed_scale", f"--articles={self.args.articles}", f"--comments={self.args.comments}"
+            self.run_script(
+                "bench/seed_scale.py",
+                f"--articles={self.args.articles}",
+                f"--comments={self.args.comments}",
             )
             self.manage("load_demo_content")
             self.timings["seeding"] = time.monotonic() - seeding
@@ -328,9 +330,12 @@ class Bench:
         self.timings["set-up"] = time.monotonic() - started - self.timings.get("seeding", 0)
 
     def manage(self, *command):
-        print(f"$ manage.py {' '.join(command)}", file=sys.stderr, flush=True)
+        self.run_script("manage.py", *command)
+
+    def run_script(self, script, *arguments):
+        print(f"$ {script} {' '.join(arguments)}", file=sys.stderr, flush=True)
         subprocess.run(  # noqa: S603 (fixed command)
-            [PYTHON, "manage.py", *command], cwd=ROOT, env=self.env, check=True
+            [PYTHON, script, *arguments], cwd=ROOT, env=self.env, check=True
         )
 
     def read_data_set(self):
@@ -345,10 +350,10 @@ class Bench:
                 )
             ]
             comments = connection.execute(
-                "SELECT count(*) FROM articles_comment WHERE status = 'approved'"
+                "SELECT count(*) FROM comments_comment WHERE status = 'approved'"
             ).fetchone()[0]
             busiest = connection.execute(
-                "SELECT a.slug, count(*) FROM articles_comment c "
+                "SELECT a.slug, count(*) FROM comments_comment c "
                 "JOIN articles_article a ON a.id = c.article_id "
                 "WHERE c.status = 'approved' AND a.status = 'published' "
                 "AND a.published_at <= now() "

@@ -74,7 +74,7 @@ def setup_django(database_url):
 
 def query_mix(count, rng):
     """The readers' queries plus words and pairs drawn from the articles' own vocabulary."""
-    from articles.models import SearchWord
+    from search.models import SearchWord
 
     vocabulary = list(SearchWord.objects.values_list("word", flat=True)[:20000])
     queries = list(READER_QUERIES)

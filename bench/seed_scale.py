@@ -1,5 +1,11 @@
 """Seed a scale data set for benchmarks: thousands of published articles, a million comments.
 
+Run it with the project's settings, as the benchmarks do:
+
+    python bench/seed_scale.py --articles 10000 --comments 1000000
+
+It is not a management command of any app, so production never ships it.
+
 Everything it creates is named so it can never collide with, or be mistaken for, real or
 demo content: articles are `scale-00001`, `scale-00002`, …, and the topics, treatments and
 reviewing clinician it adds start with `scale-` too. Existing rows are never changed.
@@ -12,12 +18,22 @@ vectors and vocabulary are built.
 
 import datetime
 import itertools
+import os
 import random
 import re
+import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
+
+import django
+
+if __name__ == "__main__":  # run as a script: Django is set up before any model import
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "spasmcms.settings")
+    django.setup()
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -26,19 +42,12 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles import search
 from articles.markdown import render_markdown
-from articles.models import (
-    Article,
-    ArticleTreatment,
-    Comment,
-    PublicPagesVersion,
-    Reference,
-    Section,
-    Topic,
-    Treatment,
-)
+from articles.models import Article, ArticleTreatment, Reference, Section, Topic, Treatment
 from articles.models.content import add_months
+from comments.models import Comment
+from pagecache.pages import retire_cached_pages
+from search import engine as search
 
 SLUG_PREFIX = "scale-"
 SCALE_SLUG = re.compile(rf"^{SLUG_PREFIX}(\d+)$")
@@ -326,7 +335,7 @@ class Command(BaseCommand):
         self.written = {}
         with transaction.atomic():
             self.seed(self.first_free_number(), articles, comments)
-            PublicPagesVersion.advance()
+            retire_cached_pages()
             # Bulk rows send no signals: build their search vectors and vocabulary here.
             search.update_vectors()
             search.remember_words()
@@ -612,3 +621,9 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             for model in models:
                 cursor.execute(f"{command} {connection.ops.quote_name(model._meta.db_table)}")
+
+
+if __name__ == "__main__":
+    from django.core.management import call_command
+
+    call_command(Command(), *sys.argv[1:])

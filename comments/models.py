@@ -4,18 +4,12 @@ On a health site a published comment can hurt someone, so every comment starts a
 (or spam), and only a moderator's approval makes it public.
 """
 
-import re
-
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Prefetch
 from django.utils import timezone
 
-from .publishing import PublicPagesVersion
-
-# One match per link: "https://www.nhs.uk/..." is one link, not two.
-LINK = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
-MAX_LINKS = 2
+from pagecache.pages import retire_cached_pages
 
 
 class BlockedWord(models.Model):
@@ -145,17 +139,6 @@ class Comment(models.Model):
     def is_clinician_reply(self):
         return self.author_id is not None
 
-    @classmethod
-    def spam_reason_for(cls, text):
-        """Why a comment's text belongs in the spam queue, or "" if it does not."""
-        if len(LINK.findall(text)) > MAX_LINKS:
-            return f"More than {MAX_LINKS} links"
-        lowered = text.casefold()
-        for word in BlockedWord.objects.values_list("word", flat=True):
-            if re.search(rf"(?<!\w){re.escape(word.casefold())}(?!\w)", lowered):
-                return f"Contains the blocked word “{word}”"
-        return ""
-
     def moderate(self, status, moderator):
         """Record a moderator's decision; it also settles readers' reports."""
         self.status = status
@@ -166,6 +149,21 @@ class Comment(models.Model):
         self.report_count = 0
         self.save()
 
+    def reply(self, clinician, body, role=""):
+        """A clinician's answer under this comment: public at once, under their own name."""
+        name = clinician.get_full_name() or clinician.get_username()
+        return Comment.objects.create(
+            article_id=self.article_id,
+            parent=self,
+            author=clinician,
+            author_role=role,
+            display_name=name[: Comment._meta.get_field("display_name").max_length],
+            body=body,
+            status=Comment.Status.APPROVED,
+            moderated_by=clinician,
+            moderated_at=timezone.now(),
+        )
+
     def report(self):
         """Count a reader's report; enough of them hide the comment until moderated."""
         Comment.objects.filter(pk=self.pk).update(report_count=F("report_count") + 1)
@@ -173,4 +171,4 @@ class Comment(models.Model):
         if self.report_count >= settings.COMMENTS_REPORTS_TO_HIDE and not self.hidden_by_reports:
             Comment.objects.filter(pk=self.pk).update(hidden_by_reports=True)
             self.hidden_by_reports = True
-            PublicPagesVersion.advance()  # an update() sends no signal: retire cached pages
+            retire_cached_pages()  # an update() sends no signal

@@ -4,22 +4,18 @@ Each is queued with transaction.on_commit(..., robust=True): it runs only once t
 is committed, and a failing mail server is logged, never turned into a lost comment.
 """
 
-import logging
-
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 
-logger = logging.getLogger(__name__)
-
-MODERATOR_GROUP = "Moderator"
+from governance.roles import MODERATOR
 
 
 def moderator_emails():
     return list(
         get_user_model()
-        .objects.filter(groups__name=MODERATOR_GROUP, is_active=True)
+        .objects.filter(groups__name=MODERATOR, is_active=True)
         .exclude(email="")
         .values_list("email", flat=True)
         .distinct()
@@ -32,7 +28,7 @@ def tell_moderators_a_comment_waits(comment, request):
         if not recipients:
             return
         url = request.build_absolute_uri(
-            reverse("admin:articles_comment_change", args=[comment.pk])
+            reverse("admin:comments_comment_change", args=[comment.pk])
         )
         send_mail(
             subject=f"A comment is waiting for moderation: {comment.article.title}",

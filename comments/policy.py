@@ -1,36 +1,52 @@
-"""Per-client limits kept in the cache (Redis when configured, so every process shares them).
+"""How a reader's comment is received: the spam screen, per-client limits and reports.
 
-A client is known only by a keyed hash of its IP address: the raw address is never stored,
-and the hash cannot be reversed without the site's secret key.
+Limits live in the cache (Redis when configured, so every process shares them), keyed by
+`governance.clients.client_key`: a hash, never the reader's address.
 """
 
 import logging
+import re
 
 from django.conf import settings
 from django.core.cache import cache
-from django.utils.crypto import salted_hmac
+from django.db import transaction
+
+from governance.clients import client_key
+
+from . import notifications
+from .models import BlockedWord, Comment
 
 logger = logging.getLogger(__name__)
 
+# One match per link: "https://www.nhs.uk/..." is one link, not two.
+LINK = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
+MAX_LINKS = 2
 
-def client_address(request):
-    """The reader's address, looking past the proxies this deployment says it has.
 
-    With TRUSTED_PROXY_COUNT = N, the Nth address from the right of X-Forwarded-For is the
-    one our own first proxy saw; anything further left could be forged by the client.
+def spam_reason_for(text):
+    """Why a comment's text belongs in the spam queue, or "" if it does not."""
+    if len(LINK.findall(text)) > MAX_LINKS:
+        return f"More than {MAX_LINKS} links"
+    lowered = text.casefold()
+    for word in BlockedWord.objects.values_list("word", flat=True):
+        if re.search(rf"(?<!\w){re.escape(word.casefold())}(?!\w)", lowered):
+            return f"Contains the blocked word “{word}”"
+    return ""
+
+
+def receive(comment, request):
+    """Store a reader's new comment in the spam queue or the moderators' queue.
+
+    Nothing a reader sends is public before a moderator approves it; moderators are told
+    of a pending comment once it is safely stored.
     """
-    proxies = settings.TRUSTED_PROXY_COUNT
-    if proxies:
-        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        forwarded = [address for address in forwarded if address]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
-
-
-def client_key(request):
-    address = client_address(request)
-    return salted_hmac("articles.antispam.client", address, algorithm="sha256").hexdigest()[:32]
+    comment.spam_reason = spam_reason_for(f"{comment.display_name}\n{comment.body}")
+    comment.status = Comment.Status.SPAM if comment.spam_reason else Comment.Status.PENDING
+    with transaction.atomic():
+        comment.save()
+        if comment.status == Comment.Status.PENDING:
+            notifications.tell_moderators_a_comment_waits(comment, request)
+    return comment
 
 
 def comment_rate_exceeded(request):

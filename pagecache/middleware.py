@@ -1,22 +1,21 @@
-"""Whole-page caching for anonymous readers, safe with forms and invalidated on every edit.
+"""Answering anonymous readers from the page cache, safe with forms.
 
 A cached page is stored with the `PublicPagesVersion` it was rendered at, so any saved edit
 or moderation decision retires it everywhere at once: the next reader renders the new page.
 While that one render runs, other readers of the same page get the copy from a moment before
 rather than all rendering it together (a busy page would otherwise pile up on every edit).
 
-What belongs to one reader or one moment is not stored: the CSRF token and the comment
-form's signed start time are cut out before caching and made afresh for each reader when
-serving, so the comment form (and its "sent too fast" check) works on a cached page. A weak
-ETag (a hash of the stored page) lets browsers revalidate with a 304.
+What belongs to one reader is not stored: the CSRF token and any hidden field an app
+registers with `pages.per_reader_field` are cut out before caching and made afresh for each
+reader when serving, so forms work on a cached page. A weak ETag (a hash of the stored page)
+lets browsers revalidate with a 304.
 
 Anyone with a session or a pending message (staff, a reader who just sent a comment) gets
 a freshly rendered page, as does any request other than GET or HEAD.
 
-Cached pages are answered by `PageCacheMiddleware`, which sits straight after WhiteNoise:
-a page served from the cache costs little more than a static file, because it skips
+`PageCacheMiddleware` sits straight after WhiteNoise: a page served from the cache skips
 sessions, authentication, messages and URL dispatch, which an anonymous cached page does
-not need. Views opt in with the `public_page` decorator.
+not need.
 """
 
 import hashlib
@@ -28,22 +27,16 @@ from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
-from django.middleware.csrf import CsrfViewMiddleware, get_token
+from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 
-from .forms import start_stamp
-from .models import Article, PublicPagesVersion
+from .models import PublicPagesVersion
+from .pages import PER_READER_FIELDS, next_change_by_clock
 
 logger = logging.getLogger(__name__)
 
-# Hidden fields whose value is made for each reader: name -> how to make it.
-FRESH_FIELDS = {
-    "csrfmiddlewaretoken": get_token,
-    "started": lambda request: start_stamp(),
-}
-FRESH_FIELD = re.compile(r'name="(?P<name>{})" value="[^"]*"'.format("|".join(FRESH_FIELDS)))
 MESSAGES_COOKIE = "messages"
 # The longest a render may keep others on the previous copy of a page (a crashed render's
 # claim lapses after this).
@@ -53,20 +46,6 @@ RENDER_CLAIM_SECONDS = 10
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "X-Frame-Options")
 # Part of every key, so entries stored in another shape by an earlier release are not read.
 STORED_FORMAT = 2
-
-
-def public_page(query_parameters=()):
-    """Let anonymous readers of this view be served from the page cache.
-
-    Only addresses with no query string, or with just `query_parameters`, are cached: any
-    other query is rendered afresh, so made-up addresses cannot fill the cache.
-    """
-
-    def decorator(view):
-        view.page_cache_query_parameters = frozenset(query_parameters)
-        return view
-
-    return decorator
 
 
 def placeholder(name):
@@ -109,6 +88,8 @@ class PageCacheMiddleware:
         # A page served from here has not been through CsrfViewMiddleware: this one reads the
         # reader's CSRF cookie and sets a new one exactly as it would.
         self.csrf = CsrfViewMiddleware(get_response)
+        names = "|".join(re.escape(name) for name in PER_READER_FIELDS)
+        self.per_reader_field = re.compile(rf'name="(?P<name>{names})" value="[^"]*"')
 
     def __call__(self, request):
         # Asked first, so that no other address (health checks, search, the admin) ever
@@ -141,7 +122,7 @@ class PageCacheMiddleware:
     def render_and_store(self, request, key, version):
         try:
             # Asked before rendering, so an article going live meanwhile still counts.
-            valid_until = Article.objects.next_change_by_clock()
+            valid_until = next_change_by_clock()
         except (OperationalError, InterfaceError):
             return self.get_response(request)  # the calm 503 page, as above
         response = self.get_response(request)
@@ -153,7 +134,11 @@ class PageCacheMiddleware:
             return response  # something of this reader's own: never share it
         # Served from what was stored, as every later reader is (a browser holding the
         # same page gets a 304).
-        return self.serve(request, store(key, response, version, valid_until))
+        html = self.per_reader_field.sub(
+            lambda field: f'name="{field["name"]}" value="{placeholder(field["name"])}"',
+            response.content.decode(),
+        )
+        return self.serve(request, store(key, html, response, version, valid_until))
 
     def serve(self, request, stored):
         self.csrf.process_request(request)
@@ -198,11 +183,7 @@ def is_current(stored, version):
     return stored["version"] == version and not expired
 
 
-def store(key, response, version, valid_until):
-    html = FRESH_FIELD.sub(
-        lambda field: f'name="{field["name"]}" value="{placeholder(field["name"])}"',
-        response.content.decode(),
-    )
+def store(key, html, response, version, valid_until):
     stored = {
         "version": version,
         "html": html,
@@ -219,7 +200,7 @@ def store(key, response, version, valid_until):
 
 
 def fill_in(request, html):
-    for name, make in FRESH_FIELDS.items():
+    for name, make in PER_READER_FIELDS.items():
         if placeholder(name) in html:
             html = html.replace(placeholder(name), make(request))
     return html

@@ -1,8 +1,9 @@
 import logging
 
 from django.core.cache import cache
-from django.db import IntegrityError, connection, models, transaction
-from django.db.models import F
+from django.db import connection, models, transaction
+
+from governance.counters import count_one
 
 logger = logging.getLogger(__name__)
 
@@ -16,8 +17,7 @@ class PublicPagesVersion(models.Model):
     """
 
     SINGLETON = 1
-    # Cached pages read the number from a copy in the cache, fetched with the page itself
-    # (one round trip to the cache instead of one more to the database; see page_cache.py).
+    # Cached pages read the number from a copy in the cache, fetched with the page itself.
     # The copy is removed when the number is raised, and again once that commits; it lives
     # a second at most, which bounds how long a copy that missed its removal (cache briefly
     # down, or another process's memory cache when there is no Redis) holds an old number.
@@ -34,8 +34,8 @@ class PublicPagesVersion(models.Model):
 
     @classmethod
     def current(cls):
-        # Asked often (whenever the cache has no copy): plain SQL, as building the ORM query
-        # took longer than running it (about 0.9 ms of a 2.9 ms cached page, measured).
+        # Read whenever the cache has no copy, so in plain SQL: building the ORM query cost
+        # more than running it.
         table = connection.ops.quote_name(cls._meta.db_table)
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT number FROM {table} WHERE id = %s", [cls.SINGLETON])  # noqa: S608
@@ -45,12 +45,7 @@ class PublicPagesVersion(models.Model):
     @classmethod
     def advance(cls):
         cls.forget_cached_copy()
-        if not cls.objects.filter(pk=cls.SINGLETON).update(number=F("number") + 1):
-            try:
-                with transaction.atomic():
-                    cls.objects.create(pk=cls.SINGLETON, number=1)
-            except IntegrityError:  # another process created it first: count this change too
-                cls.objects.filter(pk=cls.SINGLETON).update(number=F("number") + 1)
+        count_one(cls, field="number", pk=cls.SINGLETON)
         # After the update: outside a transaction this runs at once, and must not run
         # before the number has changed.
         transaction.on_commit(cls.forget_cached_copy)

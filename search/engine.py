@@ -25,7 +25,9 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .models import Article, SearchSynonym, SearchWord, Section, UnansweredSearch
+from articles.models import Article, Section
+
+from .models import SearchSynonym, SearchWord, UnansweredSearch
 
 CONFIG = "english"
 MAX_WORDS = 12

@@ -2,8 +2,9 @@
 misspell, and an anonymous count of searches that found nothing."""
 
 from django.db import models
-from django.db.models import F
 from django.utils import timezone
+
+from governance.counters import count_one
 
 QUERY_KEPT_CHARACTERS = 200
 
@@ -64,14 +65,7 @@ class UnansweredSearch(models.Model):
         query = normalise(query)[:QUERY_KEPT_CHARACTERS]
         if not query:
             return
-        today = timezone.localdate()
-        updated = cls.objects.filter(query=query).update(count=F("count") + 1, last_searched=today)
-        if not updated:
-            _, created = cls.objects.get_or_create(
-                query=query, defaults={"count": 1, "last_searched": today}
-            )
-            if not created:  # someone else recorded it first: count this one too
-                cls.objects.filter(query=query).update(count=F("count") + 1)
+        count_one(cls, also={"last_searched": timezone.localdate()}, query=query)
 
 
 def normalise(text):

@@ -38,7 +38,11 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 
 INSTALLED_APPS = [
+    "governance",
+    "pagecache",
     "articles",
+    "comments",
+    "search",
     "triage",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -63,7 +67,7 @@ MIDDLEWARE = [
     "spasmcms.middleware.PermissionsPolicyMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "articles.page_cache.PageCacheMiddleware",
+    "pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -149,7 +153,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True
 AXES_LOCKOUT_CALLABLE = "spasmcms.views.admin_sign_in_locked"
-AXES_CLIENT_IP_CALLABLE = "articles.antispam.client_address"  # honours TRUSTED_PROXY_COUNT
+AXES_CLIENT_IP_CALLABLE = "governance.clients.client_address"  # honours TRUSTED_PROXY_COUNT
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "en-gb"

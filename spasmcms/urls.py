@@ -19,6 +19,8 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path(settings.ADMIN_URL, admin.site.urls),
     path("triage/", include("triage.urls")),
+    path("", include("search.urls")),
+    path("", include("comments.urls")),
     path("", include("articles.urls")),
 ]
 

@@ -33,7 +33,7 @@ def robots_txt(request):
     admin_path = reverse("admin:index")
     context = {
         "admin_path": admin_path if admin_path == "/admin/" else "",
-        "search_path": reverse("articles:search"),
+        "search_path": reverse("search:results"),
         "sitemap_url": request.build_absolute_uri(reverse("sitemap")),
     }
     return render(request, "robots.txt", context, content_type="text/plain; charset=utf-8")

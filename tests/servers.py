@@ -15,7 +15,7 @@ from pathlib import Path
 
 from django.core import signing
 
-from articles.forms import TIMESTAMP_SALT
+from comments.forms import TIMESTAMP_SALT
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).with_name("gunicorn")

@@ -11,8 +11,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import BlockedWord, Comment, PublicPagesVersion
-from articles.views import COMMENT_THANKS
+from comments.models import BlockedWord, Comment
+from comments.views import COMMENT_THANKS
+from pagecache.models import PublicPagesVersion
 
 from .admin_forms import change_form_data
 from .factories import ArticleFactory, ClinicianFactory, UserFactory
@@ -29,7 +30,7 @@ from .test_comments import (
 
 pytestmark = pytest.mark.django_db
 
-CHANGELIST = "admin:articles_comment_changelist"
+CHANGELIST = "admin:comments_comment_changelist"
 MODERATOR_PERMISSIONS = {
     "view_comment",
     "change_comment",
@@ -66,7 +67,7 @@ def moderator_client(moderator):
 
 
 def change_url(comment):
-    return reverse("admin:articles_comment_change", args=[comment.pk])
+    return reverse("admin:comments_comment_change", args=[comment.pk])
 
 
 def reply_inline(response):
@@ -124,7 +125,7 @@ def test_moderator_sees_only_comments_and_blocked_words_on_the_admin_index(moder
         for app in response.context["app_list"]
         for model in app["models"]
     }
-    assert models == {("articles", "Comment"), ("articles", "BlockedWord")}
+    assert models == {("comments", "Comment"), ("comments", "BlockedWord")}
 
 
 @pytest.mark.parametrize(
@@ -247,7 +248,7 @@ def test_moderator_changes_the_status_but_never_the_readers_words(moderator_clie
 
 
 def test_nobody_adds_a_readers_comment_in_the_admin(moderator_client, clinician_client):
-    url = reverse("admin:articles_comment_add")
+    url = reverse("admin:comments_comment_add")
 
     assert moderator_client.get(url).status_code == 403
     assert clinician_client.get(url).status_code == 403
@@ -369,7 +370,7 @@ def test_a_rejected_reported_comment_no_longer_waits_for_moderation(moderator_cl
 
 
 def test_moderator_manages_blocked_words(moderator_client, client, article):
-    response = moderator_client.post(reverse("admin:articles_blockedword_add"), {"word": "Casino"})
+    response = moderator_client.post(reverse("admin:comments_blockedword_add"), {"word": "Casino"})
 
     assert response.status_code == 302
     assert BlockedWord.objects.get().word == "Casino"
@@ -380,7 +381,7 @@ def test_moderator_manages_blocked_words(moderator_client, client, article):
 def test_blocked_word_list_loads(moderator_client):
     BlockedWordFactory(word="casino")
 
-    response = moderator_client.get(reverse("admin:articles_blockedword_changelist") + "?q=cas")
+    response = moderator_client.get(reverse("admin:comments_blockedword_changelist") + "?q=cas")
 
     assert response.status_code == 200
     assert "casino" in response.content.decode()
@@ -486,7 +487,7 @@ def test_a_failing_mail_server_never_loses_a_reply(
     comment = CommentFactory(email="sam@example.com", notify_on_reply=True)
 
     with (
-        mock.patch("articles.notifications.send_mail", side_effect=OSError("down")) as send,
+        mock.patch("comments.notifications.send_mail", side_effect=OSError("down")) as send,
         django_capture_on_commit_callbacks(execute=True),
     ):
         response = add_reply(clinician_client, comment, "An answer")

@@ -17,9 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from articles.forms import TIMESTAMP_SALT
-from articles.models import Article, BlockedWord, Comment
-from articles.views import COMMENT_THANKS
+from articles.models import Article
+from comments.forms import TIMESTAMP_SALT
+from comments.models import BlockedWord, Comment
+from comments.views import COMMENT_THANKS
 
 from .factories import ArticleFactory, ClinicianFactory, UserFactory
 
@@ -103,11 +104,11 @@ def comment_data(**fields):
 
 def post_comment(client, article, data=None, **extra):
     data = comment_data() if data is None else data
-    return client.post(reverse("articles:post_comment", args=[article.slug]), data, **extra)
+    return client.post(reverse("comments:post", args=[article.slug]), data, **extra)
 
 
 def report(client, comment, address="127.0.0.1"):
-    return client.post(reverse("articles:report_comment", args=[comment.pk]), REMOTE_ADDR=address)
+    return client.post(reverse("comments:report", args=[comment.pk]), REMOTE_ADDR=address)
 
 
 def page(client, article, query=""):
@@ -200,7 +201,7 @@ def test_a_failing_mail_server_never_loses_the_comment(
 
     with (
         mock.patch(
-            "articles.notifications.send_mail", side_effect=OSError("mail server down")
+            "comments.notifications.send_mail", side_effect=OSError("mail server down")
         ) as send_mail,
         django_capture_on_commit_callbacks(execute=True) as callbacks,
     ):
@@ -748,7 +749,7 @@ def test_reporting_a_comment_readers_cannot_see_is_404(client, kind):
 def test_reporting_needs_a_post(client):
     comment = CommentFactory()
 
-    response = client.get(reverse("articles:report_comment", args=[comment.pk]))
+    response = client.get(reverse("comments:report", args=[comment.pk]))
 
     assert response.status_code == 405
 
@@ -805,7 +806,7 @@ def test_comments_on_unpublished_articles_are_404(client, kind):
 
 
 def test_posting_needs_a_post(client, article):
-    response = client.get(reverse("articles:post_comment", args=[article.slug]))
+    response = client.get(reverse("comments:post", args=[article.slug]))
 
     assert response.status_code == 405
 

@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.urls import reverse
 
-from articles.models import Comment
+from comments.models import Comment
 
 from .factories import ArticleFactory
 from .test_comments import ModeratorFactory
@@ -88,7 +88,7 @@ def test_200_comments_from_8_readers_at_once_are_all_stored_once(live_server, se
             args=(
                 live_server.url,
                 article.get_absolute_url(),
-                reverse("articles:post_comment", args=[article.slug]),
+                reverse("comments:post", args=[article.slug]),
                 bodies[number::THREADS],
                 statuses,
                 errors,

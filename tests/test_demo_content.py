@@ -147,7 +147,7 @@ def passwords(out):
     [
         ("clinician", "/admin/articles/article/"),
         ("editor", "/admin/articles/article/"),
-        ("moderator", "/admin/articles/comment/"),
+        ("moderator", "/admin/comments/comment/"),
     ],
 )
 def test_demo_accounts_get_a_working_random_password(client, settings, username, admin_page):

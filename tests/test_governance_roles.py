@@ -88,9 +88,9 @@ def admin_urls():
         "vignette list": reverse("admin:triage_vignette_changelist"),
         "vignette add": reverse("admin:triage_vignette_add"),
         "vignette change": reverse("admin:triage_vignette_change", args=[vignette.pk]),
-        "comment list": reverse("admin:articles_comment_changelist"),
-        "blocked word list": reverse("admin:articles_blockedword_changelist"),
-        "blocked word add": reverse("admin:articles_blockedword_add"),
+        "comment list": reverse("admin:comments_comment_changelist"),
+        "blocked word list": reverse("admin:comments_blockedword_changelist"),
+        "blocked word add": reverse("admin:comments_blockedword_add"),
         "user list": reverse("admin:auth_user_changelist"),
         "group list": reverse("admin:auth_group_changelist"),
     }
@@ -345,7 +345,7 @@ def printed_password(output):
         (
             "moderator",
             "Moderator",
-            "admin:articles_comment_changelist",
+            "admin:comments_comment_changelist",
             "admin:articles_article_changelist",
         ),
     ],

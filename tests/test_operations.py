@@ -6,7 +6,7 @@ import logging
 import pytest
 from django.urls import reverse
 
-from articles.antispam import client_address
+from governance.clients import client_address
 
 pytestmark = pytest.mark.django_db
 

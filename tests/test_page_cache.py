@@ -21,9 +21,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from articles.models import Article, Comment, PublicPagesVersion, Treatment
-from articles.page_cache import cache_key, placeholder
-from articles.views import COMMENT_THANKS
+from articles.models import Article, Treatment
+from comments.models import Comment
+from comments.views import COMMENT_THANKS
+from pagecache.middleware import cache_key, placeholder
+from pagecache.models import PublicPagesVersion
 
 from .admin_forms import change_form_data
 from .factories import (
@@ -562,10 +564,10 @@ def test_a_copy_of_the_version_that_missed_its_removal_is_believed_a_second_at_m
 
 def test_an_address_that_is_not_a_public_page_is_never_stored(client):
     ArticleFactory(title="Muscle cramps")
-    response = client.get(reverse("articles:search"), {"q": "cramps"})
+    response = client.get(reverse("search:results"), {"q": "cramps"})
 
     assert response.status_code == 200
-    request = RequestFactory().get(reverse("articles:search"), {"q": "cramps"})
+    request = RequestFactory().get(reverse("search:results"), {"q": "cramps"})
     assert cache.get(cache_key(request)) is None
 
 
@@ -628,7 +630,7 @@ def test_the_thank_you_is_shown_to_the_commenter_and_to_nobody_else():
     commenter = Client()
 
     response = commenter.post(
-        reverse("articles:post_comment", args=[article.slug]), comment_data(), follow=True
+        reverse("comments:post", args=[article.slug]), comment_data(), follow=True
     )
 
     assert response.redirect_chain == [(f"{article.get_absolute_url()}#comments", 302)]

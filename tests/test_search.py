@@ -16,7 +16,8 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, SearchSynonym, SearchWord, Section, UnansweredSearch
+from articles.models import Article, Section
+from search.models import SearchSynonym, SearchWord, UnansweredSearch
 
 from .factories import ArticleFactory, SectionFactory, UserFactory
 from .test_comments import ModeratorFactory
@@ -45,7 +46,7 @@ CORRECTED = "Showing results for"
 
 
 def search_page(client, query):
-    response = client.get(reverse("articles:search"), {"q": query})
+    response = client.get(reverse("search:results"), {"q": query})
     assert response.status_code == 200
     return response.content.decode()
 
@@ -504,7 +505,7 @@ def some_articles():
 def test_odd_and_hostile_queries_get_a_normal_page_that_never_echoes_raw_html(
     client, some_articles, query
 ):
-    response = client.get(reverse("articles:search"), {"q": query})
+    response = client.get(reverse("search:results"), {"q": query})
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -672,7 +673,7 @@ def test_nothing_about_who_searched_is_stored(client):
     client.force_login(reader)
 
     client.get(
-        reverse("articles:search"),
+        reverse("search:results"),
         {"q": "zebra stripes"},
         headers={"user-agent": "Distinctive-Browser/9.9"},
         REMOTE_ADDR="203.0.113.77",
@@ -690,13 +691,13 @@ def test_nothing_about_who_searched_is_stored(client):
 
 
 def test_a_clinician_can_list_and_add_synonyms(clinician_client):
-    changelist = clinician_client.get(reverse("admin:articles_searchsynonym_changelist"))
+    changelist = clinician_client.get(reverse("admin:search_searchsynonym_changelist"))
     assert changelist.status_code == 200
     assert "slipped disc" in changelist.content.decode()
-    assert clinician_client.get(reverse("admin:articles_searchsynonym_add")).status_code == 200
+    assert clinician_client.get(reverse("admin:search_searchsynonym_add")).status_code == 200
 
     response = clinician_client.post(
-        reverse("admin:articles_searchsynonym_add"),
+        reverse("admin:search_searchsynonym_add"),
         {"phrase": "Charley  Horse", "same_as": "cramp"},
     )
 
@@ -709,7 +710,7 @@ def test_a_synonym_added_in_the_admin_works_at_once(clinician_client, client):
     assert titles(client, "charley horse") == []
 
     clinician_client.post(
-        reverse("admin:articles_searchsynonym_add"), {"phrase": "charley horse", "same_as": "cramp"}
+        reverse("admin:search_searchsynonym_add"), {"phrase": "charley horse", "same_as": "cramp"}
     )
 
     assert titles(client, "charley horse") == ["Night trouble"]
@@ -721,16 +722,16 @@ def test_a_clinician_sees_searches_that_found_nothing_but_cannot_add_or_change_t
     UnansweredSearch.record("zebra stripes")
     unanswered = UnansweredSearch.objects.get()
 
-    changelist = clinician_client.get(reverse("admin:articles_unansweredsearch_changelist"))
+    changelist = clinician_client.get(reverse("admin:search_unansweredsearch_changelist"))
     assert changelist.status_code == 200
     html = changelist.content.decode()
     assert "zebra stripes" in html
-    assert reverse("admin:articles_unansweredsearch_add") not in html
+    assert reverse("admin:search_unansweredsearch_add") not in html
 
-    add = reverse("admin:articles_unansweredsearch_add")
+    add = reverse("admin:search_unansweredsearch_add")
     assert clinician_client.get(add).status_code == 403
     assert clinician_client.post(add, {"query": "made up", "count": 5}).status_code == 403
-    change = reverse("admin:articles_unansweredsearch_change", args=[unanswered.pk])
+    change = reverse("admin:search_unansweredsearch_change", args=[unanswered.pk])
     assert clinician_client.post(change, {"query": "changed", "count": 99}).status_code == 403
     unanswered.refresh_from_db()
     assert (unanswered.query, unanswered.count) == ("zebra stripes", 1)
@@ -739,11 +740,11 @@ def test_a_clinician_sees_searches_that_found_nothing_but_cannot_add_or_change_t
 def test_a_moderator_cannot_see_synonyms(client):
     client.force_login(ModeratorFactory())
 
-    response = client.get(reverse("admin:articles_searchsynonym_changelist"))
+    response = client.get(reverse("admin:search_searchsynonym_changelist"))
 
     assert response.status_code == 403
     index = client.get(reverse("admin:index")).content.decode()
-    assert reverse("admin:articles_searchsynonym_changelist") not in index
+    assert reverse("admin:search_searchsynonym_changelist") not in index
 
 
 # The search box
@@ -755,7 +756,7 @@ def public_pages():
         "home": reverse("articles:home"),
         "article": neck.get_absolute_url(),
         "checker": reverse("triage:checker"),
-        "search": reverse("articles:search") + "?q=neck",
+        "search": reverse("search:results") + "?q=neck",
     }
 
 

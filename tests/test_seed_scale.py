@@ -5,8 +5,10 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from articles.models import Article, Comment
-from articles.search import search
+from articles.models import Article
+from bench.seed_scale import Command as SeedScale
+from comments.models import Comment
+from search.engine import search
 
 from .factories import ArticleFactory
 
@@ -14,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def seed(*args):
-    call_command("seed_scale", *args, stdout=io.StringIO(), stderr=io.StringIO())
+    call_command(SeedScale(), *args, stdout=io.StringIO(), stderr=io.StringIO())
 
 
 def test_seeds_published_articles_with_approved_comments_readers_can_find():

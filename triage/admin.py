@@ -3,7 +3,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 
-from spasmcms.history import HistoryAdmin
+from governance.history import HistoryAdmin
 
 from .engine import NO, YES, AnswerKind, Disposition
 from .models import Advice, DailyOutcomeCount, DailyYesCount, Question, Vignette

@@ -7,9 +7,10 @@ that passes fail.
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import IntegrityError, models, transaction
-from django.db.models import F
+from django.db import models
 from django.utils import timezone
+
+from governance.counters import count_one
 
 from .engine import AnswerKind, Disposition, Rule, triage
 
@@ -263,13 +264,7 @@ class DailyCount(models.Model):
     @classmethod
     def increment(cls, **key):
         """Add one to the day's row, creating it if needed (safe under concurrency)."""
-        if cls.objects.filter(**key).update(count=F("count") + 1):
-            return
-        try:
-            with transaction.atomic():
-                cls.objects.create(count=1, **key)
-        except IntegrityError:
-            cls.objects.filter(**key).update(count=F("count") + 1)
+        count_one(cls, **key)
 
 
 class DailyOutcomeCount(DailyCount):

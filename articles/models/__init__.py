@@ -1,6 +1,5 @@
-"""Health content (articles, sections, treatments, references) and readers' comments."""
+"""Health content: articles, their sections, treatments, references and topics."""
 
-from .comment import BlockedWord, Comment
 from .content import (
     RESERVED_ANCHORS,
     Article,
@@ -10,21 +9,13 @@ from .content import (
     Topic,
     Treatment,
 )
-from .publishing import PublicPagesVersion
-from .search import SearchSynonym, SearchWord, UnansweredSearch
 
 __all__ = [
     "RESERVED_ANCHORS",
     "Article",
     "ArticleTreatment",
-    "BlockedWord",
-    "Comment",
-    "PublicPagesVersion",
     "Reference",
-    "SearchSynonym",
-    "SearchWord",
     "Section",
     "Topic",
     "Treatment",
-    "UnansweredSearch",
 ]

@@ -7,6 +7,7 @@ and ordered list of treatments, and the references it rests on.
 import calendar
 import datetime
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -44,6 +45,25 @@ def add_months(day, months):
     return day.replace(
         year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
     )
+
+
+@dataclass
+class TableOfContents:
+    """An article's numbered sections in reading order (iterate it), and the treatment
+    groups no section lists, which the page shows in a block of their own so a chosen
+    treatment is never silently hidden."""
+
+    sections: list
+    unplaced_treatment_groups: dict
+
+    def __iter__(self):
+        return iter(self.sections)
+
+    def __getitem__(self, index):
+        return self.sections[index]
+
+    def __len__(self):
+        return len(self.sections)
 
 
 class TopicQuerySet(models.QuerySet):
@@ -313,12 +333,13 @@ class Article(models.Model):
         return self.next_review_due is not None and self.next_review_due < timezone.localdate()
 
     def table_of_contents(self):
-        """Sections in reading order, each numbered ("1", "2", "4.1") and with its sub-sections.
+        """Sections in reading order, each numbered ("1", "2", "4.1") and with its sub-sections
+        and the treatment groups it lists after its text.
 
         Works on the prefetched sections, so the page costs one query however many there are.
         """
         sections = list(self.sections.all())
-        self._place_treatments(sections)
+        unplaced = self._place_treatments(sections)
         children = defaultdict(list)
         for section in sections:
             if section.parent_id:
@@ -332,15 +353,13 @@ class Article(models.Model):
                 child.number = f"{number}.{sub_number}"
                 child.children = []
             contents.append(section)
-        return contents
+        return TableOfContents(sections=contents, unplaced_treatment_groups=unplaced)
 
     def _place_treatments(self, sections):
-        """Attach to each section the treatment groups it lists after its text.
+        """Give each section the treatment groups it lists; return the groups none lists.
 
         The first "Treatments" section lists every category, except alternatives when an
         "Alternative treatments" section exists to list them with their evidence notes.
-        Groups no section claims are left in `unplaced_treatment_groups`, which the page
-        shows in a block of their own, so a chosen treatment is never silently hidden.
         """
         groups = self.treatment_groups()
         kinds = Section.Kind
@@ -355,9 +374,7 @@ class Article(models.Model):
         placed = {category for categories in placement.values() for category in categories}
         for section in sections:
             section.treatment_groups = {c: groups[c] for c in placement.get(section.pk, [])}
-        self.unplaced_treatment_groups = {
-            category: items for category, items in groups.items() if category not in placed
-        }
+        return {category: items for category, items in groups.items() if category not in placed}
 
     def treatment_groups(self):
         """The article's chosen treatments in its order, grouped by category.

@@ -1,21 +1,8 @@
 from django import template
 
-from articles.models import Article, Comment
+from ..models import Article
 
 register = template.Library()
-
-
-@register.inclusion_tag("admin/includes/comments_waiting.html", takes_context=True)
-def comments_waiting(context):
-    """How many comments wait for a moderator, for those who can moderate them."""
-    user = context["request"].user
-    if not user.has_perm("articles.view_comment"):
-        return {"show": False}
-    return {
-        "show": True,
-        "pending": Comment.objects.filter(status=Comment.Status.PENDING).count(),
-        "reported": Comment.objects.filter(hidden_by_reports=True).count(),
-    }
 
 
 @register.inclusion_tag("admin/includes/reviews_due.html", takes_context=True)

@@ -26,7 +26,8 @@ def home(visit, **_):
 
 
 def article_with_comments(visit, django_user_model, **_):
-    from articles.models import Article, Comment
+    from articles.models import Article
+    from comments.models import Comment
 
     article = Article.objects.get(slug="back-muscle-spasms")
     question = Comment.objects.create(

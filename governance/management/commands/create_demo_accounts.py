@@ -5,11 +5,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
+from governance.roles import CLINICIAN, EDITOR, MODERATOR
+
 # user name, first name, last name, group, email (moderators are emailed when comments wait)
 DEMO_ACCOUNTS = [
-    ("clinician", "Demo", "Clinician", "Clinician", ""),
-    ("editor", "Demo", "Editor", "Editor", ""),
-    ("moderator", "Demo", "Moderator", "Moderator", "moderator@example.org"),
+    ("clinician", "Demo", "Clinician", CLINICIAN, ""),
+    ("editor", "Demo", "Editor", EDITOR, ""),
+    ("moderator", "Demo", "Moderator", MODERATOR, "moderator@example.org"),
 ]
 
 

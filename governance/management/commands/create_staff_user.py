@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-ROLES = {"clinician": "Clinician", "editor": "Editor", "moderator": "Moderator"}
+from governance.roles import ROLES
 
 
 class Command(BaseCommand):

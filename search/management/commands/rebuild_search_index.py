@@ -8,8 +8,8 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from articles import search
 from articles.models import Section
+from search import engine
 
 
 class Command(BaseCommand):
@@ -17,8 +17,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         started = time.perf_counter()
-        search.update_vectors()
-        search.remember_words()
+        engine.update_vectors()
+        engine.remember_words()
         self.stdout.write(
             f"Search index rebuilt for {Section.objects.count()} sections "
             f"in {time.perf_counter() - started:.1f} s."

@@ -1,0 +1,44 @@
+from django import template
+from django.conf import settings
+from django.core.paginator import Paginator
+
+from ..forms import CommentForm
+from ..models import Comment
+
+register = template.Library()
+
+
+@register.inclusion_tag("comments/includes/comments.html", takes_context=True)
+def comments_section(context, article):
+    """An article's visible comment threads (paged by `?comments=`) and the comment form.
+
+    A page shown again after a refused comment puts the reader's form in the context as
+    `comment_form`, so their words and the reasons come back with it.
+    """
+    request = context["request"]
+    threads = Paginator(
+        Comment.objects.filter(article=article).threads_for_page(), settings.COMMENTS_PER_PAGE
+    )
+    form = None
+    if article.comments_are_open:
+        form = context.get("comment_form") or CommentForm()
+    return {
+        "article": article,
+        "request": request,
+        "messages": context.get("messages"),
+        "comments_page": threads.get_page(request.GET.get("comments")),
+        "comment_form": form,
+    }
+
+
+@register.inclusion_tag("admin/includes/comments_waiting.html", takes_context=True)
+def comments_waiting(context):
+    """How many comments wait for a moderator, for those who can moderate them."""
+    user = context["request"].user
+    if not user.has_perm("comments.view_comment"):
+        return {"show": False}
+    return {
+        "show": True,
+        "pending": Comment.objects.filter(status=Comment.Status.PENDING).count(),
+        "reported": Comment.objects.filter(hidden_by_reports=True).count(),
+    }

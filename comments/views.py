@@ -1,0 +1,61 @@
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_POST
+
+from articles.models import Article
+from articles.views import render_article
+
+from . import policy
+from .forms import CommentForm
+from .models import Comment
+
+COMMENT_THANKS = "Thank you — your comment will appear once a moderator has approved it."
+TOO_MANY_COMMENTS = (
+    "You have sent several comments in a short time, so we could not accept this one yet. "
+    "Your text is still below: please wait a few minutes and send it again."
+)
+
+
+@require_POST
+def post_comment(request, slug):
+    """Store a reader's comment as pending (or spam), then post/redirect/get.
+
+    Whatever goes wrong, the article comes back with the reader's text intact and the
+    reason next to it.
+    """
+    article = get_object_or_404(Article.objects.published(), slug=slug)
+    form = CommentForm(request.POST)
+    status = refusal_status(request, article, form)
+    if status is not None:
+        page = Article.objects.published().for_page().get(pk=article.pk)
+        return render_article(request, page, status=status, extra_context={"comment_form": form})
+    comment = form.save(commit=False)
+    comment.article = article
+    policy.receive(comment, request)
+    messages.success(request, COMMENT_THANKS)
+    return redirect(f"{article.get_absolute_url()}#comments")
+
+
+def refusal_status(request, article, form):
+    """The status to answer with when this comment cannot be taken now, or None."""
+    if not article.comments_are_open:
+        return 403
+    if not form.is_valid():
+        return 200
+    if policy.comment_rate_exceeded(request):
+        form.add_error(None, TOO_MANY_COMMENTS)
+        return 429
+    return None
+
+
+@require_POST
+def report_comment(request, pk):
+    # Readers report readers' comments; clinicians' replies are answered by moderators.
+    reportable = Comment.objects.visible().filter(
+        author__isnull=True, article__in=Article.objects.published()
+    )
+    comment = get_object_or_404(reportable, pk=pk)
+    if policy.first_report_from_client(request, comment):
+        comment.report()
+    messages.success(request, "Thank you for telling us. A moderator will check this comment.")
+    return redirect(f"{comment.article.get_absolute_url()}#comments")
