@@ -648,6 +648,18 @@ def build_comments(article, count, replies):
     return comments
 
 
+def test_an_accepted_comment_costs_a_few_queries_not_a_whole_article_page(
+    client, article, django_assert_max_num_queries
+):
+    """The article, the blocked words and the insert: the page itself is only built again
+    when the comment is refused and must be shown with the reader's words."""
+    with django_assert_max_num_queries(5):
+        response = post_comment(client, article)
+
+    assert response.status_code == 302
+    assert Comment.objects.get().status == Comment.Status.PENDING
+
+
 @pytest.mark.parametrize(("count", "replies"), [(0, 0), (20, 5), (500, 40)])
 def test_article_page_query_count_is_constant_whatever_the_comments(
     client, article, django_assert_max_num_queries, count, replies

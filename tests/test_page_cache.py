@@ -294,6 +294,43 @@ def test_a_change_shows_on_the_next_anonymous_view(client, article, change, show
     assert shown in page(client, article)
 
 
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param({"email": "priya@example.org"}, id="email changed"),
+        pytest.param({"is_active": True, "is_staff": True}, id="nothing public changed"),
+        pytest.param({"last_login": timezone.now()}, id="signed in"),
+    ],
+)
+def test_a_staff_save_that_changes_no_public_name_keeps_the_cached_pages(client, article, change):
+    page(client, article)
+    version = PublicPagesVersion.current()
+
+    save(article.reviewed_by, **change)
+
+    assert PublicPagesVersion.current() == version
+
+
+def test_a_staff_password_change_keeps_the_cached_pages(client, article):
+    page(client, article)
+    version = PublicPagesVersion.current()
+    reviewer = article.reviewed_by
+
+    reviewer.set_password("another-long-test-password")
+    reviewer.save(update_fields=["password"])
+
+    assert PublicPagesVersion.current() == version
+
+
+def test_removing_a_reviewers_account_takes_their_name_off_the_cached_page(client, article):
+    name = article.reviewed_by.get_full_name()
+    assert f"Reviewed by {name}" in page(client, article)
+
+    article.reviewed_by.delete()
+
+    assert "Not yet clinically reviewed" in page(client, article)
+
+
 def reject_comment(article):
     comment = article.comments.get(body="Stretching helped me.")
     comment.moderate(Comment.Status.REJECTED, ClinicianFactory())
