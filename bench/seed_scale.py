@@ -43,8 +43,15 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from articles.markdown import render_markdown
-from articles.models import Article, ArticleTreatment, Reference, Section, Topic, Treatment
-from articles.models.content import add_months
+from articles.models import (
+    Article,
+    ArticleTreatment,
+    Reference,
+    Section,
+    Topic,
+    Treatment,
+    add_months,
+)
 from comments.models import Comment
 from pagecache.pages import retire_cached_pages
 from search import engine as search

@@ -14,8 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, Section
-from articles.models.content import add_months
+from articles.models import Article, Section, add_months
 
 from .admin_forms import change_form_data
 from .factories import (

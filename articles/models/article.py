@@ -11,31 +11,15 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 
-from ..markdown import render_markdown
-
-# Ids the article page uses itself; a section anchor must never collide with them.
-RESERVED_ANCHORS = frozenset(
-    {
-        "main",
-        "contents",
-        "treatments",
-        "references",
-        "related",
-        "disclaimer",
-        "urgent-help",
-        "share",
-        "comments",
-        "comment-form",
-    }
-)
+from .publication import WORKFLOW, ArticleStatus, is_published
+from .section import Section
+from .treatment import ArticleTreatment, Reference, Treatment
 
 
 def add_months(day, months):
@@ -64,59 +48,6 @@ class TableOfContents:
 
     def __len__(self):
         return len(self.sections)
-
-
-class TopicQuerySet(models.QuerySet):
-    def with_published_articles(self):
-        """Topics with a published article, each with its newest published article's update
-        time (`last_article_update`): one query for them all, never one per topic."""
-        published = Q(articles__in=Article.objects.published())
-        return (
-            self.annotate(last_article_update=Max("articles__updated_at", filter=published))
-            .filter(last_article_update__isnull=False)
-            .order_by("name")
-        )
-
-
-class Topic(models.Model):
-    name = models.CharField(max_length=100, help_text="The topic as readers would say it.")
-    slug = models.SlugField(
-        max_length=100, unique=True, help_text="Part of the web address. Filled in from the name."
-    )
-    description = models.TextField(blank=True, help_text="One sentence on what the topic covers.")
-
-    objects = TopicQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse("articles:topic", kwargs={"slug": self.slug})
-
-
-# Who may move an article between statuses: editors submit, clinicians sign off and publish.
-SUBMIT, PUBLISH = "submit_article", "publish_article"
-WORKFLOW = {
-    "draft": {"in_review": SUBMIT, "published": PUBLISH, "archived": PUBLISH},
-    "in_review": {"draft": SUBMIT, "published": PUBLISH, "archived": PUBLISH},
-    "published": {"unpublished": PUBLISH, "archived": PUBLISH},
-    "unpublished": {"published": PUBLISH, "draft": PUBLISH, "archived": PUBLISH},
-    "archived": {"draft": PUBLISH},
-}
-
-
-def is_published(through=""):
-    """The condition for an article the public may read, optionally across a relation
-    (`through="article__"`): published, with a publish time that has come."""
-    return Q(
-        **{
-            f"{through}status": Article.Status.PUBLISHED,
-            f"{through}published_at__lte": timezone.now(),
-        }
-    )
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -171,12 +102,7 @@ class ArticleQuerySet(models.QuerySet):
 
 
 class Article(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        IN_REVIEW = "in_review", "In review"
-        PUBLISHED = "published", "Published"
-        UNPUBLISHED = "unpublished", "Unpublished"
-        ARCHIVED = "archived", "Archived"
+    Status = ArticleStatus
 
     title = models.CharField(
         max_length=200, help_text="The page heading readers see. Plain words, no jargon."
@@ -225,7 +151,7 @@ class Article(models.Model):
         "readers.",
     )
     topics = models.ManyToManyField(
-        Topic,
+        "Topic",
         blank=True,
         related_name="articles",
         help_text="Articles sharing a topic are suggested to each other as related reading.",
@@ -425,230 +351,3 @@ class Article(models.Model):
             )
             .order_by("-is_curated", "-topics_shared", "-published_at", "title")[:limit]
         )
-
-
-class SectionQuerySet(models.QuerySet):
-    def treatment_sections(self, topic_slug):
-        """The "Treatments" sections of published articles on a topic, for further reading."""
-        articles = Article.objects.published().filter(topics__slug=topic_slug)
-        return (
-            self.filter(kind=Section.Kind.TREATMENTS, article__in=articles)
-            .select_related("article")
-            .order_by("article__title", "order")
-        )
-
-
-class Section(models.Model):
-    class Kind(models.TextChoices):
-        NORMAL = "normal", "Normal section"
-        URGENT_ADVICE = "urgent_advice", "Urgent advice (when to get help)"
-        TREATMENTS = "treatments", "Treatments (lists the article's treatments)"
-        ALTERNATIVE_TREATMENTS = (
-            "alternative_treatments",
-            "Alternative treatments (lists them with their evidence notes)",
-        )
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
-    parent = models.ForeignKey(
-        "self",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="subsections",
-        verbose_name="sub-section of",
-        help_text="Choose a section to make this one a numbered sub-section of it (like 4.1). "
-        "Save the article first so new sections appear in this list.",
-    )
-    order = models.PositiveIntegerField(
-        default=0,
-        help_text="Sections are shown from the lowest number to the highest. Use gaps (10, 20, "
-        "30) so you can slot new sections in between.",
-    )
-    heading = models.CharField(max_length=200, help_text="A short heading in plain words.")
-    anchor = models.SlugField(
-        max_length=80,
-        blank=True,
-        help_text="The link to this section (…/#anchor). Leave empty to make one from the "
-        "heading. Changing it breaks links people have shared.",
-    )
-    kind = models.CharField(
-        max_length=30,
-        choices=Kind,
-        default=Kind.NORMAL,
-        help_text="“Urgent advice” is shown as a red box no reader can miss: use it for when "
-        "to get help. “Treatments” and “Alternative treatments” list the article's chosen "
-        "treatments after the text.",
-    )
-    body = models.TextField(
-        blank=True,
-        help_text="Plain text with simple formatting: a blank line starts a new paragraph, "
-        "“- ” starts a bullet point, **bold** for emphasis, [link text](https://…) for links.",
-    )
-    body_html = models.TextField(editable=False, blank=True)
-    # PostgreSQL full-text search: the article's title and standfirst with this section's
-    # heading and text, weighted A-D; kept up to date by articles.search (unused elsewhere).
-    search_vector = SearchVectorField(null=True, editable=False)
-
-    objects = SectionQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["order", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["article", "anchor"], name="unique_anchor_per_article")
-        ]
-
-    def __str__(self):
-        return self.heading
-
-    def save(self, *args, **kwargs):
-        self.anchor = self.unique_anchor(self.anchor or slugify(self.heading)[:70] or "section")
-        self.body_html = render_markdown(self.body)
-        super().save(*args, **kwargs)
-
-    def clean(self):
-        if self.parent_id is None:
-            return
-        if self.parent_id == self.pk:
-            raise ValidationError({"parent": "A section cannot be a sub-section of itself."})
-        if self.parent.article_id != self.article_id:
-            raise ValidationError({"parent": "Choose a section of the same article."})
-        if self.parent.parent_id is not None:
-            raise ValidationError(
-                {"parent": "Sub-sections go one level deep: choose a main section."}
-            )
-
-    def unique_anchor(self, wanted):
-        """The wanted anchor, or a numbered variant if this article already uses it."""
-        taken = set(
-            Section.objects.filter(article_id=self.article_id)
-            .exclude(pk=self.pk)
-            .values_list("anchor", flat=True)
-        ) | set(RESERVED_ANCHORS)
-        anchor, suffix = wanted, 2
-        while anchor in taken:
-            anchor = f"{wanted}-{suffix}"
-            suffix += 1
-        return anchor
-
-    @property
-    def is_urgent_advice(self):
-        return self.kind == self.Kind.URGENT_ADVICE
-
-
-class TreatmentQuerySet(models.QuerySet):
-    def recommended_for_topic(self, topic_slug):
-        """Standard (not alternative) treatments that published articles on a topic list.
-
-        Each comes with `read_more_url`, pointing at where an article explains it, and the
-        list is grouped by category in the order readers see categories. One query.
-        """
-        articles = Article.objects.published().filter(topics__slug=topic_slug)
-        links = (
-            ArticleTreatment.objects.filter(article__in=articles, treatment__in=self)
-            .exclude(treatment__category=Treatment.Category.ALTERNATIVE)
-            .select_related("treatment", "article")
-            .order_by("treatment__order", "treatment__name", "article__title")
-        )
-        treatments = {}
-        for link in links:
-            if link.treatment_id not in treatments:
-                treatment = link.treatment
-                treatment.read_more_url = (
-                    f"{link.article.get_absolute_url()}#treatment-{treatment.slug}"
-                )
-                treatments[treatment.pk] = treatment
-        categories = list(Treatment.Category.values)
-        return sorted(treatments.values(), key=lambda t: categories.index(t.category))
-
-
-class Treatment(models.Model):
-    class Category(models.TextChoices):
-        SELF_CARE = "self_care", "Things you can do yourself"
-        MEDICINE = "medicine", "Medicines"
-        THERAPY = "therapy", "Therapies"
-        ALTERNATIVE = "alternative", "Alternative treatments"
-
-    name = models.CharField(max_length=120, help_text="The name readers know it by.")
-    slug = models.SlugField(max_length=120, unique=True, help_text="Filled in from the name.")
-    category = models.CharField(
-        max_length=20,
-        choices=Category,
-        default=Category.SELF_CARE,
-        help_text="Articles group their treatments under these headings. Alternative "
-        "treatments are always shown with their evidence note.",
-    )
-    summary = models.TextField(help_text="One or two plain sentences: what it is.")
-    how_it_helps = models.TextField(blank=True, help_text="How it can help, in plain words.")
-    cautions = models.TextField(
-        blank=True,
-        verbose_name="cautions / who should not use it",
-        help_text="Side effects, and who should not use it or should ask a pharmacist or "
-        "doctor first.",
-    )
-    evidence_note = models.TextField(
-        blank=True,
-        help_text="How good the evidence is, honestly. Shown with alternative treatments.",
-    )
-    order = models.PositiveIntegerField(
-        default=0, help_text="Default position in lists; each article can reorder its own."
-    )
-
-    objects = TreatmentQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["order", "name"]
-
-    def __str__(self):
-        return self.name
-
-
-class ArticleTreatment(models.Model):
-    """A treatment chosen for an article, in the article's own order."""
-
-    article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, related_name="article_treatments"
-    )
-    treatment = models.ForeignKey(
-        Treatment,
-        on_delete=models.PROTECT,
-        related_name="article_links",
-        help_text="Start typing to find a treatment. Add new ones under Treatments first.",
-    )
-    order = models.PositiveIntegerField(default=0, help_text="Lowest number is shown first.")
-
-    class Meta:
-        ordering = ["order", "pk"]
-        verbose_name = "treatment in this article"
-        verbose_name_plural = "treatments in this article"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["article", "treatment"], name="unique_treatment_per_article"
-            )
-        ]
-
-    def __str__(self):
-        return str(self.treatment)
-
-
-class Reference(models.Model):
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="references")
-    title = models.CharField(max_length=300, help_text="Title of the page or paper.")
-    publisher = models.CharField(
-        max_length=200, blank=True, help_text="Who published it, e.g. NHS, NICE."
-    )
-    url = models.URLField(
-        "web address",
-        max_length=500,
-        blank=True,
-        help_text="The full address, starting https://. Leave empty for a printed source.",
-    )
-    accessed = models.DateField(
-        "date accessed", null=True, blank=True, help_text="When you last checked the source."
-    )
-    order = models.PositiveIntegerField(default=0, help_text="Lowest number is listed first.")
-
-    class Meta:
-        ordering = ["order", "pk"]
-
-    def __str__(self):
-        return self.title
