@@ -10,9 +10,9 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5
 # Load the app once in the master and fork workers from it: a worker restarted below is
-# ready in milliseconds instead of spending a second of CPU importing Django while its
-# neighbours queue up (under load that showed as p99 spikes of ~1 s), and the forked
-# workers share the loaded code's memory. A code change needs a full restart, not HUP.
+# ready at once rather than spending a second of CPU importing Django while requests
+# queue behind it, and the forked workers share the loaded code's memory. A code change
+# needs a full restart, not HUP.
 preload_app = True
 # Restart workers now and then so a slow leak can never grow without bound.
 # High enough that workers do not restart every few seconds under load (all at once).

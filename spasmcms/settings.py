@@ -107,7 +107,7 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT compiles queries it guesses are costly; for a page's short queries
-    # that compiling took longer than running them (200+ ms on the related-articles query).
+    # compiling costs far more than running them.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -324,11 +324,10 @@ class Article(models.Model):
         curated = links.filter(from_article_id=self.pk)
         my_topics = tags.filter(article_id=self.pk).values("topic_id")
         sharing = tags.filter(topic_id__in=my_topics).exclude(article_id=self.pk).order_by()
-        # The closest topic matches, found from the topic links (not by testing every
-        # article: with thousands of articles that took tens of milliseconds).
+        # The closest topic matches, found from the topic links, so the cost follows the
+        # size of this article's topics rather than of the whole site; one join to the
+        # article serves both the filter and the order.
         closest = (
-            # One join to the article, for both the filter and the order (a subquery for
-            # the filter looked every article up twice).
             sharing.filter(is_published(through="article__"))
             .values("article_id")
             .annotate(shared=Count("pk"))
