@@ -26,11 +26,15 @@ def move_content_types(apps, schema_editor, moves):
         moved = ContentType.objects.filter(app_label=old_app, model=model).first()
         if moved is None:  # a database made before the model existed, or never migrated
             continue
-        # A row made for the new app meanwhile (it never is in practice) would clash.
-        ContentType.objects.filter(app_label=new_app, model=model).delete()
+        if ContentType.objects.filter(app_label=new_app, model=model).exists():
+            # Deleting that row would take its permissions and history with it: stop.
+            raise RuntimeError(
+                f"A content type {new_app}.{model} already exists beside {old_app}.{model}; "
+                "merge them by hand (permissions, admin log, versions) and migrate again."
+            )
         moved.app_label = new_app
         moved.save(update_fields=["app_label"])
-        for version in Version.objects.filter(content_type=moved).iterator():
+        for version in list(Version.objects.filter(content_type=moved, format="json")):
             version.serialized_data = version.serialized_data.replace(
                 f'"model": "{old_app}.{model}"', f'"model": "{new_app}.{model}"'
             )
