@@ -350,10 +350,10 @@ class Bench:
                 )
             ]
             comments = connection.execute(
-                "SELECT count(*) FROM comments_comment WHERE status = 'approved'"
+                "SELECT count(*) FROM articles_comment WHERE status = 'approved'"
             ).fetchone()[0]
             busiest = connection.execute(
-                "SELECT a.slug, count(*) FROM comments_comment c "
+                "SELECT a.slug, count(*) FROM articles_comment c "
                 "JOIN articles_article a ON a.id = c.article_id "
                 "WHERE c.status = 'approved' AND a.status = 'published' "
                 "AND a.published_at <= now() "

@@ -631,6 +631,5 @@ class Command(BaseCommand):
 
 
 if __name__ == "__main__":
-    from django.core.management import call_command
-
-    call_command(Command(), *sys.argv[1:])
+    # As manage.py would run it: a refusal is one line on stderr and exit status 1.
+    Command().run_from_argv([sys.argv[0], "seed_scale", *sys.argv[1:]])

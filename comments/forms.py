@@ -8,7 +8,8 @@ from django.core import signing
 
 from .models import Comment
 
-TIMESTAMP_SALT = "comments.form.started"
+# Changing it would refuse, once, every comment form open while a new release goes live.
+TIMESTAMP_SALT = "articles.comment-form.started"
 
 
 def start_stamp():

@@ -23,6 +23,8 @@ class BlockedWord(models.Model):
     )
 
     class Meta:
+        # Kept from the articles app: old and new code share the database during a deploy.
+        db_table = "articles_blockedword"
         ordering = ["word"]
 
     def __str__(self):
@@ -120,6 +122,8 @@ class Comment(models.Model):
     objects = CommentQuerySet.as_manager()
 
     class Meta:
+        # Kept from the articles app: old and new code share the database during a deploy.
+        db_table = "articles_comment"
         ordering = ["-created_at"]
         permissions = [("moderate_comment", "Can approve, reject or mark comments as spam")]
         indexes = [

@@ -1,14 +1,16 @@
 """Who is asking, without knowing who they are.
 
-A client is known only by a keyed hash of its IP address: the raw address is never stored
-or logged, and the hash cannot be reversed without the site's secret key. The sign-in
-lockout, comment rate limits and report counts all use it.
+Comment rate limits and report counts know a client only by a keyed hash of its address
+(`client_key`), which cannot be reversed without the site's secret key. The admin sign-in
+lockout (django-axes) is given the address itself by `client_address`: axes keeps it with
+each failed sign-in, which is what lets it pause one address and not everybody.
 """
 
 from django.conf import settings
 from django.utils.crypto import salted_hmac
 
-CLIENT_HASH_SALT = "governance.clients.client_key"
+# Changing it would reset every client's comment limit and report record at once.
+CLIENT_HASH_SALT = "articles.antispam.client"
 
 
 def client_address(request):

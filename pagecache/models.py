@@ -27,6 +27,8 @@ class PublicPagesVersion(models.Model):
     number = models.BigIntegerField(default=0)
 
     class Meta:
+        # Kept from the articles app: old and new code share the database during a deploy.
+        db_table = "articles_publicpagesversion"
         verbose_name = "public pages version"
 
     def __str__(self):

@@ -22,6 +22,8 @@ class SearchSynonym(models.Model):
     )
 
     class Meta:
+        # Kept from the articles app: old and new code share the database during a deploy.
+        db_table = "articles_searchsynonym"
         ordering = ["phrase"]
         constraints = [
             models.UniqueConstraint(fields=["phrase", "same_as"], name="unique_synonym_pair")
@@ -41,6 +43,10 @@ class SearchWord(models.Model):
 
     word = models.CharField(max_length=40, unique=True)
 
+    class Meta:
+        # Kept from the articles app: old and new code share the database during a deploy.
+        db_table = "articles_searchword"
+
     def __str__(self):
         return self.word
 
@@ -53,6 +59,8 @@ class UnansweredSearch(models.Model):
     last_searched = models.DateField(default=timezone.localdate)
 
     class Meta:
+        # Kept from the articles app: old and new code share the database during a deploy.
+        db_table = "articles_unansweredsearch"
         ordering = ["-count", "query"]
         verbose_name = "search that found nothing"
         verbose_name_plural = "searches that found nothing"

@@ -1,7 +1,9 @@
+import re
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from articles.sitemaps import SITEMAPS
 
@@ -17,6 +19,11 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    re_path(
+        rf"^{re.escape(settings.ADMIN_URL)}articles/(?P<model>{'|'.join(views.MOVED_ADMIN_PAGES)})/"
+        r"(?P<rest>.*)$",
+        views.moved_admin_page,
+    ),
     path(settings.ADMIN_URL, admin.site.urls),
     path("triage/", include("triage.urls")),
     path("", include("search.urls")),

@@ -57,3 +57,19 @@ def admin_sign_in_locked(request, response, credentials):
     minutes = round(settings.AXES_COOLOFF_TIME.total_seconds() / 60)
     context = {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes}
     return render(request, "admin/locked_out.html", context, status=429)
+
+
+# Admin pages of models that moved out of the articles app, by their old address: links
+# in moderators' emails sent before the move still lead to the comment.
+MOVED_ADMIN_PAGES = {
+    "comment": "comments",
+    "blockedword": "comments",
+    "searchsynonym": "search",
+    "unansweredsearch": "search",
+}
+
+
+def moved_admin_page(request, model, rest):
+    address = reverse("admin:index") + f"{MOVED_ADMIN_PAGES[model]}/{model}/{rest}"
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(f"{address}?{query}" if query else address, permanent=True)

@@ -100,6 +100,6 @@ def test_cache_down_the_site_keeps_serving_and_taking_comments(server, prepared)
     assert status == 200  # followed the redirect back to the article
     with sqlite3.connect(prepared / "site.sqlite3") as database:
         stored = database.execute(
-            "SELECT status FROM comments_comment WHERE body = 'Still here'"
+            "SELECT status FROM articles_comment WHERE body = 'Still here'"
         ).fetchall()
     assert stored == [("pending",)]

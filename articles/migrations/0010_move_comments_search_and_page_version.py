@@ -1,7 +1,8 @@
 """Comments, search and the public pages version move to apps of their own.
 
-Their rows stay where they are: this migration only removes the models from the articles
-app's state, and each new app's first migration takes them over and renames the table.
+Their rows stay where they are, in tables that keep their names: this migration only
+removes the models from the articles app's state, and each new app's first migration takes
+them over.
 What refers to a model by its app follows it here: the content type row is renamed (so
 group permissions, e.g. the Moderator's, and the admin log keep pointing at it), and
 django-reversion's stored versions name the model's new app.

@@ -174,7 +174,8 @@ class Article(models.Model):
     )
 
     # PostgreSQL full-text search: title (A) and standfirst (B), so articles whose title
-    # matches are always among the candidates, however common the words; see articles.search.
+    # matches are always among the candidates, however common the words; kept up to date
+    # by the search app.
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()

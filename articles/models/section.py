@@ -84,7 +84,7 @@ class Section(models.Model):
     )
     body_html = models.TextField(editable=False, blank=True)
     # PostgreSQL full-text search: the article's title and standfirst with this section's
-    # heading and text, weighted A-D; kept up to date by articles.search (unused elsewhere).
+    # heading and text, weighted A-D; kept up to date by the search app.
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = SectionQuerySet.as_manager()

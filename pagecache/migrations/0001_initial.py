@@ -13,7 +13,8 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.SeparateDatabaseAndState(
-            # The table already exists, made by the articles app's migrations.
+            # The table exists already, made by the articles app's migrations, and keeps
+            # its name: code from before the move may still be serving while this runs.
             state_operations=[
                 migrations.CreateModel(
                     name='PublicPagesVersion',
@@ -28,5 +29,4 @@ class Migration(migrations.Migration):
                 ),
             ]
         ),
-        migrations.AlterModelTable(name='publicpagesversion', table=None),
     ]

@@ -14,7 +14,8 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.SeparateDatabaseAndState(
-            # The table already exists, made by the articles app's migrations.
+            # The table exists already, made by the articles app's migrations, and keeps
+            # its name: code from before the move may still be serving while this runs.
             state_operations=[
                 migrations.CreateModel(
                     name='SearchWord',
@@ -54,7 +55,4 @@ class Migration(migrations.Migration):
                 ),
             ]
         ),
-        migrations.AlterModelTable(name='searchword', table=None),
-        migrations.AlterModelTable(name='unansweredsearch', table=None),
-        migrations.AlterModelTable(name='searchsynonym', table=None),
     ]
