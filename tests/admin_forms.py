@@ -1,4 +1,4 @@
-"""Turn an admin change page into the POST data a browser would send back unchanged."""
+"""Turn an admin page into the POST data a browser would send back, and send it."""
 
 from django import forms
 
@@ -37,3 +37,11 @@ def change_form_data(response):
         for form in formset.forms:
             data.update(submitted_values(form))
     return data
+
+
+def submit_admin_page(client, url, changes=None, **post_options):
+    """GET an admin add or change page and POST its forms back as a browser would, with
+    `changes` (POST names to values) made first, as a person edits before saving."""
+    data = change_form_data(client.get(url))
+    data.update(changes or {})
+    return client.post(url, data, **post_options)

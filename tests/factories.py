@@ -6,6 +6,20 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from articles.models import Article, ArticleTreatment, Reference, Section, Topic, Treatment
+from comments.models import BlockedWord, Comment
+from governance.roles import CLINICIAN, EDITOR, MODERATOR
+
+PASSWORD = "a-long-test-password"  # every factory-made user's, for tests that sign in by hand
+
+
+def joins_group(role):
+    """A post-generation step: the new user joins the group of `role` (made by migrations)."""
+
+    def join(user, create, extracted, **kwargs):
+        if create:
+            user.groups.add(Group.objects.get(name=role))
+
+    return factory.PostGeneration(join)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -17,7 +31,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     first_name = "Sam"
     last_name = factory.Sequence(lambda n: f"Reader{n}")
-    password = factory.django.Password("a-long-test-password")
+    password = factory.django.Password(PASSWORD)
 
 
 class ClinicianFactory(UserFactory):
@@ -25,11 +39,27 @@ class ClinicianFactory(UserFactory):
     first_name = "Alex"
     last_name = factory.Sequence(lambda n: f"Physio{n}")
     is_staff = True
+    role_group = joins_group(CLINICIAN)
 
-    @factory.post_generation
-    def clinician_group(self, create, extracted, **kwargs):
-        if create:
-            self.groups.add(Group.objects.get(name="Clinician"))
+
+class EditorFactory(UserFactory):
+    username = factory.Sequence(lambda n: f"editor{n}")
+    first_name = "Eddie"
+    last_name = factory.Sequence(lambda n: f"Editor{n}")
+    is_staff = True
+    role_group = joins_group(EDITOR)
+
+
+class ModeratorFactory(UserFactory):
+    username = factory.Sequence(lambda n: f"moderator{n}")
+    first_name = "Morgan"
+    last_name = factory.Sequence(lambda n: f"Moderator{n}")
+    email = factory.Sequence(lambda n: f"moderator{n}@example.org")
+    is_staff = True
+    role_group = joins_group(MODERATOR)
+
+
+STAFF_FACTORIES = {CLINICIAN: ClinicianFactory, EDITOR: EditorFactory, MODERATOR: ModeratorFactory}
 
 
 class TopicFactory(factory.django.DjangoModelFactory):
@@ -97,3 +127,38 @@ class ReferenceFactory(factory.django.DjangoModelFactory):
     url = factory.Sequence(lambda n: f"https://www.example.org/source-{n}")
     accessed = factory.LazyFunction(timezone.localdate)
     order = factory.Sequence(lambda n: n)
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    """A reader's comment, pending as every new one is; `approved=True` for one readers see."""
+
+    class Meta:
+        model = Comment
+
+    class Params:
+        approved = factory.Trait(status=Comment.Status.APPROVED)
+
+    article = factory.SubFactory(ArticleFactory)
+    display_name = factory.Sequence(lambda n: f"Reader {n}")
+    body = factory.Sequence(lambda n: f"Comment number {n}: heat helped my back.")
+    status = Comment.Status.PENDING
+
+
+class ClinicianReplyFactory(CommentFactory):
+    """A clinician's answer to an approved comment, public at once as `Comment.reply` makes it."""
+
+    parent = factory.SubFactory(CommentFactory, approved=True)
+    article = factory.SelfAttribute("parent.article")
+    author = factory.SubFactory(ClinicianFactory)
+    display_name = factory.LazyAttribute(lambda reply: reply.author.get_full_name())
+    author_role = "Physiotherapist"
+    body = "Gentle movement usually helps more than rest."
+    status = Comment.Status.APPROVED
+
+
+class BlockedWordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BlockedWord
+        django_get_or_create = ["word"]
+
+    word = factory.Sequence(lambda n: f"blocked{n}")

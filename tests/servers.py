@@ -28,13 +28,21 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def env_without_settings(**overrides):
+    """This process's environment less the settings the test run was given (DJANGO_*,
+    DATABASE_URL), plus `overrides`: a subprocess then sees only the settings it is told."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    env.update(overrides)
+    return env
+
+
 def production_env(tmp_path, **overrides):
     """Production settings (debug off) on plain HTTP over loopback, SQLite unless overridden.
 
     Static files are expected in `tmp_path`/static unless DJANGO_STATIC_ROOT says otherwise
     (the `collected_static` fixture collects them once per run).
     """
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    env = env_without_settings()
     env.pop("REDIS_URL", None)
     env.update(
         DJANGO_DEBUG="0",
@@ -48,12 +56,14 @@ def production_env(tmp_path, **overrides):
     return env
 
 
-def manage(env, *args):
+def manage(env, *args, check=True):
+    """Run `manage.py *args` in a subprocess with `env`; by default a failure raises, and
+    `check=False` returns it for the test to look at (output is captured as text)."""
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=PROJECT_DIR,
         env=env,
-        check=True,
+        check=check,
         capture_output=True,
         text=True,
         timeout=300,

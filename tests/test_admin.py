@@ -14,6 +14,7 @@ from .factories import (
     SectionFactory,
     TopicFactory,
     TreatmentFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -140,9 +141,8 @@ def test_clinician_group_can_edit_content_but_not_users():
     assert not codenames & {"change_user", "add_user", "change_group"}
 
 
-def test_staff_without_the_clinician_group_cannot_edit_articles(client, django_user_model):
-    staff = django_user_model.objects.create_user("helper", password="x" * 16, is_staff=True)
-    client.force_login(staff)
+def test_staff_without_the_clinician_group_cannot_edit_articles(client):
+    client.force_login(UserFactory(is_staff=True))
 
     response = client.get(reverse("admin:articles_article_changelist"))
 

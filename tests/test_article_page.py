@@ -10,6 +10,7 @@ from .factories import (
     ArticleTreatmentFactory,
     ReferenceFactory,
     SectionFactory,
+    TopicFactory,
     TreatmentFactory,
 )
 
@@ -206,8 +207,8 @@ def build_article(sections, treatments, references):
         ReferenceFactory(article=article)
     related = ArticleFactory()
     article.related_articles.add(related)
-    topic_article = ArticleFactory()
-    topic = topic_article.topics.create(name="Back pain", slug="back-pain")
+    topic = TopicFactory(name="Back pain", slug="back-pain")
+    ArticleFactory().topics.add(topic)
     article.topics.add(topic)
     return article
 

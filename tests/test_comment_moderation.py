@@ -15,17 +15,16 @@ from comments.models import BlockedWord, Comment
 from comments.views import COMMENT_THANKS
 from pagecache.models import PublicPagesVersion
 
-from .admin_forms import change_form_data
-from .factories import ArticleFactory, ClinicianFactory, UserFactory
-from .test_comments import (
+from .admin_forms import change_form_data, submit_admin_page
+from .comment_forms import comment_bodies, comment_data, post_comment, report
+from .factories import (
+    ArticleFactory,
     BlockedWordFactory,
+    ClinicianFactory,
     ClinicianReplyFactory,
     CommentFactory,
     ModeratorFactory,
-    comment_bodies,
-    comment_data,
-    post_comment,
-    report,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -174,7 +173,7 @@ def test_moderator_cannot_edit_an_article(moderator_client):
 def test_moderator_sees_every_readers_comment_but_not_clinicians_replies(moderator_client):
     pending = CommentFactory(status=Comment.Status.PENDING)
     spam = CommentFactory(status=Comment.Status.SPAM, spam_reason="More than 2 links")
-    approved = CommentFactory()
+    approved = CommentFactory(approved=True)
     ClinicianReplyFactory(parent=approved)
 
     response = moderator_client.get(reverse(CHANGELIST))
@@ -203,8 +202,8 @@ def test_moderator_filters_comments_by_article(moderator_client):
 
 
 def test_moderator_filters_comments_hidden_by_reports(moderator_client):
-    hidden = CommentFactory(hidden_by_reports=True, report_count=3)
-    CommentFactory()
+    hidden = CommentFactory(hidden_by_reports=True, report_count=3, approved=True)
+    CommentFactory(approved=True)
 
     response = moderator_client.get(reverse(CHANGELIST) + "?hidden_by_reports__exact=1")
 
@@ -234,10 +233,14 @@ def test_moderator_changes_the_status_but_never_the_readers_words(moderator_clie
     comment = CommentFactory(
         status=Comment.Status.PENDING, display_name="Sam", email="sam@example.com", body="Mine"
     )
-    data = change_form_data(moderator_client.get(change_url(comment)))
-    data.update(status="rejected", display_name="Edited", email="edited@example.com", body="Edited")
+    changes = {
+        "status": "rejected",
+        "display_name": "Edited",
+        "email": "edited@example.com",
+        "body": "Edited",
+    }
 
-    response = moderator_client.post(change_url(comment), data)
+    response = submit_admin_page(moderator_client, change_url(comment), changes)
 
     assert response.status_code == 302
     comment.refresh_from_db()
@@ -305,8 +308,8 @@ def test_pending_count_shows_on_the_admin_index(moderator_client):
     CommentFactory.create_batch(2, status=Comment.Status.PENDING)
     CommentFactory(status=Comment.Status.SPAM)
     CommentFactory(status=Comment.Status.REJECTED)
-    CommentFactory()
-    CommentFactory(hidden_by_reports=True, report_count=3)
+    CommentFactory(approved=True)
+    CommentFactory(hidden_by_reports=True, report_count=3, approved=True)
 
     html = moderator_client.get(reverse("admin:index")).content.decode()
 
@@ -334,7 +337,7 @@ def test_pending_count_is_not_shown_to_staff_who_cannot_see_comments(client):
 def test_approving_a_reported_comment_again_shows_it_and_resets_the_count(
     moderator_client, client, article
 ):
-    comment = CommentFactory(article=article, body="Was reported")
+    comment = CommentFactory(article=article, body="Was reported", approved=True)
     for number in range(3):
         report(client, comment, address=f"198.51.100.{number}")
     comment.refresh_from_db()
@@ -350,18 +353,17 @@ def test_approving_a_reported_comment_again_shows_it_and_resets_the_count(
 
 
 def test_approving_a_reported_comment_on_its_own_page_shows_it_again(moderator_client):
-    comment = CommentFactory(hidden_by_reports=True, report_count=3)
-    data = change_form_data(moderator_client.get(change_url(comment)))
-    data["status"] = "approved"
+    comment = CommentFactory(hidden_by_reports=True, report_count=3, approved=True)
+    approved = {"status": "approved"}
 
-    assert moderator_client.post(change_url(comment), data).status_code == 302
+    assert submit_admin_page(moderator_client, change_url(comment), approved).status_code == 302
 
     comment.refresh_from_db()
     assert (comment.hidden_by_reports, comment.report_count) == (False, 0)
 
 
 def test_a_rejected_reported_comment_no_longer_waits_for_moderation(moderator_client):
-    comment = CommentFactory(hidden_by_reports=True, report_count=3)
+    comment = CommentFactory(hidden_by_reports=True, report_count=3, approved=True)
 
     run_action(moderator_client, "reject", [comment])
 
@@ -393,7 +395,7 @@ def test_blocked_word_list_loads(moderator_client):
 def test_clinician_replies_on_the_comment_page_and_it_is_public_at_once(
     clinician_client, clinician, article
 ):
-    comment = CommentFactory(article=article, body="Should I rest in bed?")
+    comment = CommentFactory(article=article, body="Should I rest in bed?", approved=True)
 
     response = add_reply(clinician_client, comment, "Keep gently moving.", "Physiotherapist")
 
@@ -452,7 +454,11 @@ def test_the_reader_who_asked_is_emailed_after_the_reply_is_committed(
     clinician_client, article, mailoutbox, django_capture_on_commit_callbacks
 ):
     comment = CommentFactory(
-        article=article, display_name="Sam", email="sam@example.com", notify_on_reply=True
+        article=article,
+        display_name="Sam",
+        email="sam@example.com",
+        notify_on_reply=True,
+        approved=True,
     )
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
@@ -472,7 +478,7 @@ def test_the_reader_who_asked_is_emailed_after_the_reply_is_committed(
 def test_no_email_unless_the_reader_asked_and_left_an_address(
     clinician_client, mailoutbox, django_capture_on_commit_callbacks, email, notify
 ):
-    comment = CommentFactory(email=email, notify_on_reply=notify)
+    comment = CommentFactory(email=email, notify_on_reply=notify, approved=True)
 
     with django_capture_on_commit_callbacks(execute=True):
         response = add_reply(clinician_client, comment, "An answer")
@@ -484,7 +490,7 @@ def test_no_email_unless_the_reader_asked_and_left_an_address(
 def test_a_failing_mail_server_never_loses_a_reply(
     clinician_client, django_capture_on_commit_callbacks
 ):
-    comment = CommentFactory(email="sam@example.com", notify_on_reply=True)
+    comment = CommentFactory(email="sam@example.com", notify_on_reply=True, approved=True)
 
     with (
         mock.patch("comments.notifications.send_mail", side_effect=OSError("down")) as send,

@@ -8,9 +8,7 @@ import re
 import time
 from unittest import mock
 
-import factory
 import pytest
-from django.contrib.auth.models import Group
 from django.core import signing
 from django.db import connection
 from django.urls import reverse
@@ -19,10 +17,18 @@ from django.utils.html import escape
 
 from articles.models import Article
 from comments.forms import TIMESTAMP_SALT
-from comments.models import BlockedWord, Comment
+from comments.models import Comment
 from comments.views import COMMENT_THANKS
 
-from .factories import ArticleFactory, ClinicianFactory, UserFactory
+from .comment_forms import comment_bodies, comment_data, post_comment, report, stamp
+from .factories import (
+    ArticleFactory,
+    BlockedWordFactory,
+    ClinicianFactory,
+    ClinicianReplyFactory,
+    CommentFactory,
+    ModeratorFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -33,93 +39,10 @@ MODERATION_POLICY = (
 )
 
 
-# Factories and helpers shared with test_comment_moderation.py and test_comments_concurrency.py
-
-
-class CommentFactory(factory.django.DjangoModelFactory):
-    """A reader's comment, approved unless told otherwise (most tests look at the page)."""
-
-    class Meta:
-        model = Comment
-
-    article = factory.SubFactory(ArticleFactory)
-    display_name = factory.Sequence(lambda n: f"Reader {n}")
-    body = factory.Sequence(lambda n: f"Comment number {n}: heat helped my back.")
-    status = Comment.Status.APPROVED
-
-
-class ClinicianReplyFactory(CommentFactory):
-    parent = factory.SubFactory(CommentFactory)
-    article = factory.SelfAttribute("parent.article")
-    author = factory.SubFactory(ClinicianFactory)
-    display_name = factory.LazyAttribute(lambda reply: reply.author.get_full_name())
-    author_role = "Physiotherapist"
-    body = "Gentle movement usually helps more than rest."
-
-
-class BlockedWordFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = BlockedWord
-        django_get_or_create = ["word"]
-
-    word = factory.Sequence(lambda n: f"blocked{n}")
-
-
-class ModeratorFactory(UserFactory):
-    username = factory.Sequence(lambda n: f"moderator{n}")
-    first_name = "Morgan"
-    last_name = factory.Sequence(lambda n: f"Moderator{n}")
-    email = factory.Sequence(lambda n: f"moderator{n}@example.org")
-    is_staff = True
-
-    @factory.post_generation
-    def moderator_group(self, create, extracted, **kwargs):
-        if create:
-            self.groups.add(Group.objects.get(name="Moderator"))
-
-
-def stamp(seconds_ago=10):
-    """The signed `started` value of a form page opened `seconds_ago` seconds ago."""
-    opened = time.time() - seconds_ago
-    with mock.patch.object(
-        signing.TimestampSigner, "timestamp", lambda signer: signing.b62_encode(int(opened))
-    ):
-        return signing.dumps(opened, salt=TIMESTAMP_SALT)
-
-
-def comment_data(**fields):
-    """What a reader's browser sends; notify_on_reply=True ticks the box."""
-    data = {
-        "display_name": "Sam",
-        "email": "",
-        "body": "Heat packs helped my back a lot.",
-        "website": "",
-        "started": stamp(),
-    }
-    data.update(fields)
-    if data.pop("notify_on_reply", False):
-        data["notify_on_reply"] = "on"
-    return data
-
-
-def post_comment(client, article, data=None, **extra):
-    data = comment_data() if data is None else data
-    return client.post(reverse("comments:post", args=[article.slug]), data, **extra)
-
-
-def report(client, comment, address="127.0.0.1"):
-    return client.post(reverse("comments:report", args=[comment.pk]), REMOTE_ADDR=address)
-
-
 def page(client, article, query=""):
     response = client.get(article.get_absolute_url() + query)
     assert response.status_code == 200
     return response.content.decode()
-
-
-def comment_bodies(html):
-    """The text of each comment body on the page, in page order."""
-    return re.findall(r'<div class="comment-body" dir="auto">(.*?)</div>', html, re.DOTALL)
 
 
 def assert_refused_with_text_kept(response, data, message, status=200):
@@ -420,7 +343,9 @@ def test_hostile_text_is_shown_escaped_once_approved(client, article, text):
 
 def test_links_in_approved_comments_are_plain_text(client, article):
     CommentFactory(
-        article=article, body="Read https://nhs.example/back and www.nice.example/ng59 first."
+        article=article,
+        body="Read https://nhs.example/back and www.nice.example/ng59 first.",
+        approved=True,
     )
 
     html = page(client, article)
@@ -532,11 +457,11 @@ def test_a_blocked_word_inside_another_word_is_not_spam(client, article, text):
 
 
 def test_only_approved_comments_not_hidden_by_reports_are_shown(client, article):
-    CommentFactory(article=article, body="Approved one")
+    CommentFactory(article=article, body="Approved one", approved=True)
     for status in [Comment.Status.PENDING, Comment.Status.REJECTED, Comment.Status.SPAM]:
         CommentFactory(article=article, body=f"A {status} one", status=status)
-    CommentFactory(article=article, body="Reported one", hidden_by_reports=True)
-    CommentFactory(body="On another article")
+    CommentFactory(article=article, body="Reported one", hidden_by_reports=True, approved=True)
+    CommentFactory(body="On another article", approved=True)
 
     html = page(client, article)
 
@@ -544,8 +469,8 @@ def test_only_approved_comments_not_hidden_by_reports_are_shown(client, article)
 
 
 def test_comments_are_shown_oldest_first(client, article):
-    newer = CommentFactory(article=article, body="Newer")
-    older = CommentFactory(article=article, body="Older")
+    newer = CommentFactory(article=article, body="Newer", approved=True)
+    older = CommentFactory(article=article, body="Older", approved=True)
     Comment.objects.filter(pk=older.pk).update(created_at=newer.created_at - timezone.timedelta(1))
 
     assert comment_bodies(page(client, article)) == ["<p>Older</p>", "<p>Newer</p>"]
@@ -553,7 +478,7 @@ def test_comments_are_shown_oldest_first(client, article):
 
 def test_comments_are_shown_twenty_a_page(client, article):
     for number in range(1, 26):
-        CommentFactory(article=article, body=f"Comment {number}")
+        CommentFactory(article=article, body=f"Comment {number}", approved=True)
 
     first = page(client, article)
     second = page(client, article, "?comments=2")
@@ -567,7 +492,7 @@ def test_comments_are_shown_twenty_a_page(client, article):
 
 
 def test_line_breaks_are_kept(client, article):
-    CommentFactory(article=article, body="First line\nSecond line\n\nNew paragraph")
+    CommentFactory(article=article, body="First line\nSecond line\n\nNew paragraph", approved=True)
 
     (body,) = comment_bodies(page(client, article))
 
@@ -575,7 +500,9 @@ def test_line_breaks_are_kept(client, article):
 
 
 def test_name_is_isolated_and_email_never_shown(client, article):
-    CommentFactory(article=article, display_name="\u202eSam", email="sam.private@example.com")
+    CommentFactory(
+        article=article, display_name="\u202eSam", email="sam.private@example.com", approved=True
+    )
 
     html = page(client, article)
 
@@ -585,8 +512,8 @@ def test_name_is_isolated_and_email_never_shown(client, article):
 
 def test_clinicians_reply_is_shown_under_the_comment_with_name_and_role(client, article):
     clinician = ClinicianFactory(first_name="Priya", last_name="Shah")
-    question = CommentFactory(article=article, body="Should I rest?")
-    CommentFactory(article=article, body="Later comment")
+    question = CommentFactory(article=article, body="Should I rest?", approved=True)
+    CommentFactory(article=article, body="Later comment", approved=True)
     ClinicianReplyFactory(
         parent=question,
         author=clinician,
@@ -609,7 +536,7 @@ def test_clinicians_reply_is_shown_under_the_comment_with_name_and_role(client, 
 
 
 def test_replies_that_are_not_approved_are_not_shown(client, article):
-    question = CommentFactory(article=article, body="Should I rest?")
+    question = CommentFactory(article=article, body="Should I rest?", approved=True)
     ClinicianReplyFactory(parent=question, body="Draft answer", status=Comment.Status.PENDING)
 
     html = page(client, article)
@@ -624,24 +551,15 @@ def test_replies_that_are_not_approved_are_not_shown(client, article):
 def build_comments(article, count, replies):
     """`count` approved comments, the first `replies` of them answered by a clinician."""
     comments = Comment.objects.bulk_create(
-        Comment(
-            article=article,
-            display_name=f"Reader {number}",
-            body=f"Comment {number}\nwith two lines",
-            status=Comment.Status.APPROVED,
+        CommentFactory.build(
+            article=article, body=f"Comment {number}\nwith two lines", approved=True
         )
         for number in range(count)
     )
     clinicians = [ClinicianFactory(), ClinicianFactory()]
     Comment.objects.bulk_create(
-        Comment(
-            article=article,
-            parent=comment,
-            author=clinicians[number % 2],
-            display_name="Clinician",
-            author_role="Physiotherapist",
-            body=f"Answer {number}",
-            status=Comment.Status.APPROVED,
+        ClinicianReplyFactory.build(
+            parent=comment, author=clinicians[number % 2], body=f"Answer {number}"
         )
         for number, comment in enumerate(comments[:replies])
     )
@@ -690,7 +608,7 @@ def test_later_comment_pages_keep_the_same_query_bound(
 
 
 def test_report_redirects_with_thanks_and_counts(client, article):
-    comment = CommentFactory(article=article)
+    comment = CommentFactory(article=article, approved=True)
 
     response = report(client, comment)
 
@@ -703,7 +621,7 @@ def test_report_redirects_with_thanks_and_counts(client, article):
 
 
 def test_the_same_client_reporting_twice_counts_once(client, article):
-    comment = CommentFactory(article=article)
+    comment = CommentFactory(article=article, approved=True)
 
     report(client, comment)
     second = report(client, comment)
@@ -717,8 +635,8 @@ def test_enough_reports_hide_a_comment_until_a_moderator_approves_it_again(
     client, article, settings
 ):
     settings.COMMENTS_REPORTS_TO_HIDE = 3
-    comment = CommentFactory(article=article, body="Rude words")
-    CommentFactory(article=article, body="Kind words")
+    comment = CommentFactory(article=article, body="Rude words", approved=True)
+    CommentFactory(article=article, body="Kind words", approved=True)
 
     for number in range(2):
         report(client, comment, address=f"198.51.100.{number}")
@@ -744,7 +662,9 @@ def test_reporting_a_comment_readers_cannot_see_is_404(client, kind):
         "pending": lambda: CommentFactory(status=Comment.Status.PENDING),
         "rejected": lambda: CommentFactory(status=Comment.Status.REJECTED),
         "spam": lambda: CommentFactory(status=Comment.Status.SPAM),
-        "hidden by reports": lambda: CommentFactory(hidden_by_reports=True, report_count=3),
+        "hidden by reports": lambda: CommentFactory(
+            hidden_by_reports=True, report_count=3, approved=True
+        ),
         "on a draft": lambda: CommentFactory(
             article__status=Article.Status.DRAFT, article__published_at=None
         ),
@@ -759,7 +679,7 @@ def test_reporting_a_comment_readers_cannot_see_is_404(client, kind):
 
 
 def test_reporting_needs_a_post(client):
-    comment = CommentFactory()
+    comment = CommentFactory(approved=True)
 
     response = client.get(reverse("comments:report", args=[comment.pk]))
 
@@ -771,7 +691,7 @@ def test_reporting_needs_a_post(client):
 
 def test_closed_article_says_so_and_has_no_form(client):
     article = ArticleFactory(comments_open=False)
-    CommentFactory(article=article, body="Earlier comment")
+    CommentFactory(article=article, body="Earlier comment", approved=True)
 
     html = page(client, article)
 

@@ -16,8 +16,7 @@ from django.urls import reverse
 
 from comments.models import Comment
 
-from .factories import ArticleFactory
-from .test_comments import ModeratorFactory
+from .factories import ArticleFactory, ModeratorFactory
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",

@@ -9,7 +9,6 @@ import io
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -19,16 +18,21 @@ from reversion.models import Version
 from articles.models import Article, Section
 from triage.models import Question, Vignette
 
-from .admin_forms import change_form_data
-from .factories import ArticleFactory, ClinicianFactory, SectionFactory, UserFactory
+from .admin_forms import change_form_data, submit_admin_page
+from .factories import (
+    ArticleFactory,
+    ClinicianFactory,
+    EditorFactory,
+    ModeratorFactory,
+    SectionFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def editor_client(db):
-    editor = UserFactory(is_staff=True, first_name="Eddie", last_name="Editor")
-    editor.groups.add(Group.objects.get(name="Editor"))
+    editor = EditorFactory(first_name="Eddie", last_name="Editor")
     client = Client()
     client.force_login(editor)
     return client
@@ -41,10 +45,7 @@ def admin_url(obj, view, *args):
 
 def save_through_admin(client, obj, **changes):
     """Open the change page, change some fields as a person would, and save."""
-    url = admin_url(obj, "change")
-    data = change_form_data(client.get(url))
-    data.update(changes)
-    response = client.post(url, data)
+    response = submit_admin_page(client, admin_url(obj, "change"), changes)
     assert response.status_code == 302, response.context["adminform"].form.errors
     return response
 
@@ -244,7 +245,7 @@ def test_restoring_removes_a_section_added_since(clinician_client, article_with_
     save_through_admin(clinician_client, article)
     url = admin_url(article, "revision", first.pk)
 
-    response = clinician_client.post(url, change_form_data(clinician_client.get(url)))
+    response = submit_admin_page(clinician_client, url)
 
     assert response.status_code == 302
     assert list(article.sections.values_list("heading", flat=True)) == ["What to do"]
@@ -257,7 +258,7 @@ def test_restore_can_be_undone_by_restoring_the_later_version(
     first, second = versions(article)
     for version, body in [(first, "Rest for a day."), (second, "Keep moving gently.")]:
         url = admin_url(article, "revision", version.pk)
-        response = clinician_client.post(url, change_form_data(clinician_client.get(url)))
+        response = submit_admin_page(clinician_client, url)
         assert response.status_code == 302
         section.refresh_from_db()
         assert section.body == body
@@ -302,7 +303,7 @@ def test_restoring_a_published_version_is_a_new_sign_off(clinician_client, clini
     published_version, _ = versions(article)
     url = admin_url(article, "revision", published_version.pk)
 
-    response = clinician_client.post(url, change_form_data(clinician_client.get(url)))
+    response = submit_admin_page(clinician_client, url)
 
     assert response.status_code == 302
     article.refresh_from_db()
@@ -312,9 +313,7 @@ def test_restoring_a_published_version_is_a_new_sign_off(clinician_client, clini
 
 
 def test_a_moderator_cannot_restore_an_article(client, article_with_two_versions):
-    moderator = UserFactory(is_staff=True)
-    moderator.groups.add(Group.objects.get(name="Moderator"))
-    client.force_login(moderator)
+    client.force_login(ModeratorFactory())
     article, section = article_with_two_versions
     first, _ = versions(article)
     url = admin_url(article, "revision", first.pk)
@@ -372,7 +371,7 @@ def test_a_clinician_restores_a_triage_questions_wording(clinician_client):
     first, _ = versions(question)
     url = admin_url(question, "revision", first.pk)
 
-    response = clinician_client.post(url, change_form_data(clinician_client.get(url)))
+    response = submit_admin_page(clinician_client, url)
 
     assert response.status_code == 302
     question.refresh_from_db()

@@ -20,7 +20,13 @@ from reversion.models import Version
 from articles.models import Article
 from triage.models import Question, Vignette
 
-from .factories import ArticleFactory, TreatmentFactory, UserFactory
+from .factories import (
+    STAFF_FACTORIES,
+    ArticleFactory,
+    EditorFactory,
+    TreatmentFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -38,18 +44,12 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def staff_in(group_name, **fields):
-    user = UserFactory(is_staff=True, **fields)
-    user.groups.add(Group.objects.get(name=group_name))
-    return user
-
-
 @pytest.fixture
 def login(client):
     """Sign a new staff member of a role in: login("Editor") returns the client."""
 
     def sign_in(group_name):
-        client.force_login(staff_in(group_name))
+        client.force_login(STAFF_FACTORIES[group_name]())
         return client
 
     return sign_in
@@ -457,7 +457,7 @@ def test_signed_in_readers_who_are_not_staff_never_see_a_preview(client, status)
 
 
 def test_a_former_staff_member_loses_the_preview(client):
-    editor = staff_in("Editor")
+    editor = EditorFactory()
     client.force_login(editor)
     article = ArticleFactory(status=Article.Status.DRAFT, published_at=None)
     assert client.get(article.get_absolute_url()).status_code == 200

@@ -9,18 +9,18 @@ import datetime
 
 import pytest
 from django import forms
-from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Section, add_months
 
-from .admin_forms import change_form_data
+from .admin_forms import change_form_data, submit_admin_page
 from .factories import (
     ArticleFactory,
     ArticleTreatmentFactory,
     ClinicianFactory,
+    EditorFactory,
     ReferenceFactory,
     SectionFactory,
     TreatmentFactory,
@@ -40,9 +40,7 @@ def public():
 
 @pytest.fixture
 def editor(db):
-    user = UserFactory(is_staff=True, first_name="Eddie", last_name="Editor")
-    user.groups.add(Group.objects.get(name="Editor"))
-    return user
+    return EditorFactory(first_name="Eddie", last_name="Editor")
 
 
 @pytest.fixture
@@ -139,10 +137,8 @@ def test_allowed_statuses_follow_the_users_permissions(editor, clinician):
 def test_an_editor_submits_a_draft_for_review(editor_client):
     article = draft(title="Stretching")
     SectionFactory(article=article, body="Stretch gently.")
-    data = change_form_data(editor_client.get(change_url(article)))
-    data["status"] = S.IN_REVIEW
 
-    response = editor_client.post(change_url(article), data)
+    response = submit_admin_page(editor_client, change_url(article), {"status": S.IN_REVIEW})
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     article.refresh_from_db()
@@ -155,21 +151,27 @@ def test_an_editor_submits_a_draft_for_review(editor_client):
 def test_an_editor_sends_an_article_back_from_review_to_draft(editor_client):
     article = draft()
     Article.objects.filter(pk=article.pk).update(status=S.IN_REVIEW)
-    data = change_form_data(editor_client.get(change_url(article)))
-    data["status"] = S.DRAFT
 
-    assert editor_client.post(change_url(article), data).status_code == 302
+    response = submit_admin_page(editor_client, change_url(article), {"status": S.DRAFT})
+
+    assert response.status_code == 302
     article.refresh_from_db()
     assert article.status == S.DRAFT
 
 
 def test_an_editor_drafts_a_new_article_through_the_admin(editor_client):
-    data = change_form_data(editor_client.get(reverse("admin:articles_article_add")))
-    data.update(title="Heat or ice?", slug="heat-or-ice", standfirst="Which helps.")
-    data.update({"sections-TOTAL_FORMS": "1", "sections-0-heading": "Heat"})
-    data.update({"sections-0-order": "10", "sections-0-kind": "normal", "sections-0-body": "Hot."})
+    heat_or_ice = {
+        "title": "Heat or ice?",
+        "slug": "heat-or-ice",
+        "standfirst": "Which helps.",
+        "sections-TOTAL_FORMS": "1",
+        "sections-0-heading": "Heat",
+        "sections-0-order": "10",
+        "sections-0-kind": "normal",
+        "sections-0-body": "Hot.",
+    }
 
-    response = editor_client.post(reverse("admin:articles_article_add"), data)
+    response = submit_admin_page(editor_client, reverse("admin:articles_article_add"), heat_or_ice)
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     article = Article.objects.get(slug="heat-or-ice")
@@ -182,10 +184,8 @@ def test_an_editor_drafts_a_new_article_through_the_admin(editor_client):
 def test_an_editor_forging_a_publish_is_refused_with_a_form_error(editor_client, status, forged):
     article = draft()
     Article.objects.filter(pk=article.pk).update(status=status)
-    data = change_form_data(editor_client.get(change_url(article)))
-    data["status"] = forged
 
-    response = editor_client.post(change_url(article), data)
+    response = submit_admin_page(editor_client, change_url(article), {"status": forged})
 
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["status"]
@@ -196,10 +196,14 @@ def test_an_editor_forging_a_publish_is_refused_with_a_form_error(editor_client,
 
 
 def test_an_editor_cannot_create_an_article_already_published(editor_client):
-    data = change_form_data(editor_client.get(reverse("admin:articles_article_add")))
-    data.update(title="Sneaky", slug="sneaky", standfirst="Straight out.", status=S.PUBLISHED)
+    sneaky = {
+        "title": "Sneaky",
+        "slug": "sneaky",
+        "standfirst": "Straight out.",
+        "status": S.PUBLISHED,
+    }
 
-    response = editor_client.post(reverse("admin:articles_article_add"), data)
+    response = submit_admin_page(editor_client, reverse("admin:articles_article_add"), sneaky)
 
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["status"]
@@ -211,10 +215,8 @@ def test_a_clinician_forging_a_move_outside_the_workflow_is_refused(
     clinician_client, status, forged
 ):
     article = ArticleFactory(status=status)
-    data = change_form_data(clinician_client.get(change_url(article)))
-    data["status"] = forged
 
-    response = clinician_client.post(change_url(article), data)
+    response = submit_admin_page(clinician_client, change_url(article), {"status": forged})
 
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["status"]
@@ -239,12 +241,13 @@ def test_the_form_itself_refuses_a_status_the_user_may_not_choose(editor):
 
 def test_an_editor_cannot_set_the_reviewer_or_review_dates(editor_client, clinician):
     article = draft(next_review_due=datetime.date(2026, 3, 1))
-    data = change_form_data(editor_client.get(change_url(article)))
-    data.update(
-        reviewed_by=str(clinician.pk), last_reviewed="2026-01-01", next_review_due="2030-01-01"
-    )
+    review = {
+        "reviewed_by": str(clinician.pk),
+        "last_reviewed": "2026-01-01",
+        "next_review_due": "2030-01-01",
+    }
 
-    assert editor_client.post(change_url(article), data).status_code == 302
+    assert submit_admin_page(editor_client, change_url(article), review).status_code == 302
     article.refresh_from_db()
     assert article.reviewed_by is None
     assert article.last_reviewed is None
@@ -293,16 +296,15 @@ def test_a_clinician_publishing_signs_the_article_off(clinician_client, clinicia
     article = draft(title="Back spasms")
     Article.objects.filter(pk=article.pk).update(status=S.IN_REVIEW)
     someone_else = ClinicianFactory()
-    data = change_form_data(clinician_client.get(change_url(article)))
     # Whatever the page sends for the review fields, the sign-off records who and when.
-    data.update(
-        status=S.PUBLISHED,
-        reviewed_by=str(someone_else.pk),
-        last_reviewed="2001-01-01",
-        next_review_due="2001-02-01",
-    )
+    changes = {
+        "status": S.PUBLISHED,
+        "reviewed_by": str(someone_else.pk),
+        "last_reviewed": "2001-01-01",
+        "next_review_due": "2001-02-01",
+    }
 
-    response = clinician_client.post(change_url(article), data)
+    response = submit_admin_page(clinician_client, change_url(article), changes)
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     article.refresh_from_db()
@@ -319,10 +321,14 @@ def test_a_clinician_publishing_signs_the_article_off(clinician_client, clinicia
 
 
 def test_a_clinician_creating_a_published_article_signs_it_off(clinician_client, clinician):
-    data = change_form_data(clinician_client.get(reverse("admin:articles_article_add")))
-    data.update(title="Straight out", slug="straight-out", standfirst="Ready.", status="published")
+    ready = {
+        "title": "Straight out",
+        "slug": "straight-out",
+        "standfirst": "Ready.",
+        "status": "published",
+    }
 
-    response = clinician_client.post(reverse("admin:articles_article_add"), data)
+    response = submit_admin_page(clinician_client, reverse("admin:articles_article_add"), ready)
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     article = Article.objects.get(slug="straight-out")
@@ -339,10 +345,10 @@ def test_republishing_an_unpublished_article_is_a_new_sign_off(clinician_client,
         last_reviewed=datetime.date(2020, 5, 1),
         next_review_due=datetime.date(2021, 5, 1),
     )
-    data = change_form_data(clinician_client.get(change_url(article)))
-    data["status"] = S.PUBLISHED
 
-    assert clinician_client.post(change_url(article), data).status_code == 302
+    response = submit_admin_page(clinician_client, change_url(article), {"status": S.PUBLISHED})
+
+    assert response.status_code == 302
     article.refresh_from_db()
     assert article.reviewed_by == clinician
     assert article.last_reviewed == timezone.localdate()
@@ -352,10 +358,10 @@ def test_republishing_an_unpublished_article_is_a_new_sign_off(clinician_client,
 def test_the_review_interval_comes_from_the_settings(clinician_client, settings):
     settings.REVIEW_INTERVAL_MONTHS = 6
     article = draft()
-    data = change_form_data(clinician_client.get(change_url(article)))
-    data["status"] = S.PUBLISHED
 
-    assert clinician_client.post(change_url(article), data).status_code == 302
+    response = submit_admin_page(clinician_client, change_url(article), {"status": S.PUBLISHED})
+
+    assert response.status_code == 302
     article.refresh_from_db()
     assert article.next_review_due == add_months(timezone.localdate(), 6)
 
@@ -365,10 +371,10 @@ def test_signing_off_on_29_february_makes_the_next_review_due_on_28_february(
 ):
     monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: datetime.date(2024, 2, 29))
     article = draft()
-    data = change_form_data(clinician_client.get(change_url(article)))
-    data["status"] = S.PUBLISHED
 
-    assert clinician_client.post(change_url(article), data).status_code == 302
+    response = submit_admin_page(clinician_client, change_url(article), {"status": S.PUBLISHED})
+
+    assert response.status_code == 302
     article.refresh_from_db()
     assert article.last_reviewed == datetime.date(2024, 2, 29)
     assert article.next_review_due == datetime.date(2025, 2, 28)
@@ -407,10 +413,9 @@ def test_sign_off_records_who_when_and_the_next_review(clinician, settings):
 def test_editing_a_published_article_does_not_count_as_a_new_review(clinician_client):
     reviewer = ClinicianFactory()
     article = ArticleFactory(reviewed_by=reviewer, last_reviewed=datetime.date(2026, 1, 5))
-    data = change_form_data(clinician_client.get(change_url(article)))
-    data["standfirst"] = "A clearer summary."
+    clearer = {"standfirst": "A clearer summary."}
 
-    assert clinician_client.post(change_url(article), data).status_code == 302
+    assert submit_admin_page(clinician_client, change_url(article), clearer).status_code == 302
     article.refresh_from_db()
     assert article.standfirst == "A clearer summary."
     assert (article.reviewed_by, article.last_reviewed) == (reviewer, datetime.date(2026, 1, 5))
@@ -419,10 +424,10 @@ def test_editing_a_published_article_does_not_count_as_a_new_review(clinician_cl
 @pytest.mark.parametrize("status", [S.UNPUBLISHED, S.ARCHIVED])
 def test_a_clinician_takes_an_article_down(clinician_client, public, status):
     article = ArticleFactory(title="Going away")
-    data = change_form_data(clinician_client.get(change_url(article)))
-    data["status"] = status
 
-    assert clinician_client.post(change_url(article), data).status_code == 302
+    response = submit_admin_page(clinician_client, change_url(article), {"status": status})
+
+    assert response.status_code == 302
     article.refresh_from_db()
     assert article.status == status
     assert public.get(article.get_absolute_url()).status_code == 404
@@ -482,16 +487,13 @@ def test_a_scheduled_article_appears_when_its_time_comes_with_nothing_run(client
 def test_a_clinician_schedules_an_article_through_the_admin(clinician_client, clinician, public):
     article = draft(title="Coming soon")
     when = timezone.localtime() + datetime.timedelta(days=3)
-    data = change_form_data(clinician_client.get(change_url(article)))
-    data.update(
-        {
-            "status": S.PUBLISHED,
-            "published_at_0": when.date().isoformat(),
-            "published_at_1": when.strftime("%H:%M:%S"),
-        }
-    )
+    scheduled = {
+        "status": S.PUBLISHED,
+        "published_at_0": when.date().isoformat(),
+        "published_at_1": when.strftime("%H:%M:%S"),
+    }
 
-    assert clinician_client.post(change_url(article), data).status_code == 302
+    assert submit_admin_page(clinician_client, change_url(article), scheduled).status_code == 302
     article.refresh_from_db()
     assert article.is_scheduled
     assert article.reviewed_by == clinician
@@ -557,10 +559,11 @@ def test_editors_see_the_content_warnings_too(editor_client):
 def test_saving_still_succeeds_and_shows_the_warnings_as_messages(
     clinician_client, article_with_gaps
 ):
-    data = change_form_data(clinician_client.get(change_url(article_with_gaps)))
-    data["title"] = "Still full of gaps"
+    retitled = {"title": "Still full of gaps"}
 
-    response = clinician_client.post(change_url(article_with_gaps), data, follow=True)
+    response = submit_admin_page(
+        clinician_client, change_url(article_with_gaps), retitled, follow=True
+    )
 
     assert response.status_code == 200
     assert response.redirect_chain[0][1] == 302
@@ -571,10 +574,11 @@ def test_saving_still_succeeds_and_shows_the_warnings_as_messages(
 
 def test_warnings_never_stop_a_clinician_publishing(clinician_client, article_with_gaps, public):
     Article.objects.filter(pk=article_with_gaps.pk).update(status=S.IN_REVIEW)
-    data = change_form_data(clinician_client.get(change_url(article_with_gaps)))
-    data["status"] = S.PUBLISHED
+    published = {"status": S.PUBLISHED}
 
-    response = clinician_client.post(change_url(article_with_gaps), data, follow=True)
+    response = submit_admin_page(
+        clinician_client, change_url(article_with_gaps), published, follow=True
+    )
 
     assert warning_messages(response) == ALL_GAPS
     article_with_gaps.refresh_from_db()

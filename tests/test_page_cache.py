@@ -9,7 +9,6 @@ import re
 import time
 from unittest import mock
 
-import factory
 import pytest
 import redis
 from django.conf import settings as django_settings
@@ -27,17 +26,18 @@ from comments.views import COMMENT_THANKS
 from pagecache.middleware import cache_key, placeholder
 from pagecache.models import PublicPagesVersion
 
-from .admin_forms import change_form_data
+from .admin_forms import submit_admin_page
+from .comment_forms import comment_data, post_comment
 from .factories import (
     ArticleFactory,
     ArticleTreatmentFactory,
     ClinicianFactory,
+    CommentFactory,
     ReferenceFactory,
     SectionFactory,
     TopicFactory,
     TreatmentFactory,
 )
-from .test_comments import comment_data, post_comment
 
 pytestmark = pytest.mark.django_db
 
@@ -50,18 +50,6 @@ DEAD_REDIS = {
         "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
     }
 }
-
-
-class CommentFactory(factory.django.DjangoModelFactory):
-    """A reader's comment, approved unless told otherwise."""
-
-    class Meta:
-        model = Comment
-
-    article = factory.SubFactory(ArticleFactory)
-    display_name = factory.Sequence(lambda n: f"Reader {n}")
-    body = factory.Sequence(lambda n: f"Comment number {n}: heat helped my back.")
-    status = Comment.Status.APPROVED
 
 
 def page(client, article, query=""):
@@ -95,7 +83,7 @@ def test_a_second_anonymous_view_of_an_article_costs_one_query(
 ):
     article = ArticleFactory(title="Muscle cramps")
     SectionFactory(article=article, heading="What helps")
-    CommentFactory(article=article, body="Stretching helped me.")
+    CommentFactory(article=article, body="Stretching helped me.", approved=True)
     first = page(client, article)
 
     with django_assert_max_num_queries(1):  # the public pages version, nothing else
@@ -145,7 +133,7 @@ def test_each_page_of_comments_is_cached_on_its_own(
     settings.COMMENTS_PER_PAGE = 2
     article = ArticleFactory()
     for body in ["Oldest comment.", "Middle comment.", "Newest comment."]:
-        CommentFactory(article=article, body=body)
+        CommentFactory(article=article, body=body, approved=True)
     page(client, article)
     page(client, article, "?comments=2")
 
@@ -192,7 +180,7 @@ def article():
     SectionFactory(article=article, heading="What helps", body="Stretch the muscle gently.")
     ArticleTreatmentFactory(article=article, treatment__name="Calf stretches")
     ReferenceFactory(article=article, title="Leg cramps, NHS")
-    CommentFactory(article=article, body="Stretching helped me.")
+    CommentFactory(article=article, body="Stretching helped me.", approved=True)
     CommentFactory(
         article=article, body="Night-time stretches worked.", status=Comment.Status.PENDING
     )
@@ -425,11 +413,9 @@ def test_a_clinicians_edit_in_the_admin_reaches_anonymous_readers_at_once(clinic
     SectionFactory(article=article, heading="What helps")
     assert "<h1>Muscle cramps</h1>" in page(reader, article)
     url = reverse("admin:articles_article_change", args=[article.pk])
-    data = change_form_data(clinician_client.get(url))
-    data["title"] = "Muscle cramps at night"
-    data["sections-0-heading"] = "What helps at night"
+    changes = {"title": "Muscle cramps at night", "sections-0-heading": "What helps at night"}
 
-    response = clinician_client.post(url, data)
+    response = submit_admin_page(clinician_client, url, changes)
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     html = page(reader, article)
@@ -633,7 +619,7 @@ def test_two_readers_of_a_cached_page_each_get_a_working_csrf_token():
 
 def test_the_cached_page_holds_a_placeholder_not_the_first_readers_token(client):
     article = ArticleFactory()
-    CommentFactory(article=article)  # its report form carries a token too
+    CommentFactory(article=article, approved=True)  # its report form carries a token too
     html = page(client, article)
     token = CSRF_TOKEN.search(html).group(1)
     secret = client.cookies[django_settings.CSRF_COOKIE_NAME].value

@@ -7,13 +7,12 @@ the writer, never a gate.
 import json
 
 import pytest
-from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
 from articles.readability import GRADE_LIMIT, Readability, measure, syllables
 
-from .factories import ArticleFactory, SectionFactory, UserFactory
+from .factories import ArticleFactory, EditorFactory, SectionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -214,9 +213,7 @@ def test_the_preview_reads_at_most_50000_characters(clinician_client):
 
 
 def test_editors_can_use_the_preview(client):
-    editor = UserFactory(is_staff=True)
-    editor.groups.add(Group.objects.get(name="Editor"))
-    client.force_login(editor)
+    client.force_login(EditorFactory())
 
     assert preview(client, FOX).status_code == 200
 

@@ -19,8 +19,7 @@ from django.utils import timezone
 from articles.models import Article, Section
 from search.models import SearchSynonym, SearchWord, UnansweredSearch
 
-from .factories import ArticleFactory, SectionFactory, UserFactory
-from .test_comments import ModeratorFactory
+from .factories import ArticleFactory, ModeratorFactory, SectionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

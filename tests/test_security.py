@@ -1,11 +1,7 @@
 """Secure by default: configuration, headers, and pages that load nothing from elsewhere."""
 
-import os
 import re
 import secrets
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -14,55 +10,35 @@ from articles.models import Section
 from triage.models import Question
 
 from .factories import ArticleFactory, SectionFactory
+from .servers import env_without_settings, manage
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
 # A script element that would run: not loaded from a file, and not a JSON-LD data block.
 INLINE_SCRIPT = re.compile(r'<script(?![^>]*\s(?:src=|type="application/ld\+json"))[^>]*>')
 
 
-def manage(*args, **env):
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_URL"))
-    }
-    environment.update(env)
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=PROJECT_DIR,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
 def test_debug_off_without_a_secret_key_stops_with_one_line_naming_the_variable():
-    result = manage("check", DJANGO_DEBUG="0")
+    result = manage(env_without_settings(DJANGO_DEBUG="0"), "check", check=False)
 
     assert result.returncode != 0
     assert result.stderr.strip() == "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off."
 
 
 def test_debug_is_off_unless_asked_for():
-    result = manage("diffsettings", "--all", DJANGO_SECRET_KEY=secrets.token_urlsafe(50))
+    env = env_without_settings(DJANGO_SECRET_KEY=secrets.token_urlsafe(50))
+    result = manage(env, "diffsettings", "--all", check=False)
 
     assert result.returncode == 0, result.stderr
     assert re.search(r"^(### )?DEBUG = False$", result.stdout, re.M)
 
 
 def test_production_settings_pass_the_deployment_checks(tmp_path):
-    result = manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
+    env = env_without_settings(
         DATABASE_URL=f"sqlite:///{tmp_path / 'check.sqlite3'}",
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="health.example.org",
     )
+    result = manage(env, "check", "--deploy", "--fail-level", "WARNING", check=False)
 
     assert result.returncode == 0, result.stdout + result.stderr
 

@@ -27,6 +27,8 @@ from triage.models import (
     record_outcome,
 )
 
+from .admin_forms import change_form_data, submit_admin_page
+from .factories import UserFactory
 from .triage_spec import EMERGENCY_QUESTIONS, GP_QUESTIONS, URGENT_QUESTIONS
 
 pytestmark = pytest.mark.django_db
@@ -71,18 +73,6 @@ def question_rows():
 
 def change_url(obj):
     return reverse(f"admin:triage_{obj._meta.model_name}_change", args=[obj.pk])
-
-
-def form_data(response):
-    """What a browser sends back for the admin form on the page, unchanged."""
-    form = response.context["adminform"].form
-    data = {}
-    for name in form.fields:
-        value = form[name].value()
-        if value is None or value is False:
-            continue
-        data[form[name].html_name] = "on" if value is True else str(value)
-    return data
 
 
 def vignette_row(html, name):
@@ -240,9 +230,7 @@ def test_an_unsafe_change_in_the_admin_is_refused_with_the_broken_cases_named(cl
     before = question_rows()
     broken = vignettes_with(saddle_numbness="yes")
     url = change_url(question("saddle_numbness"))
-    data = form_data(clinician_client.get(url)) | {"disposition": "gp"}
-
-    response = clinician_client.post(url, data)
+    response = submit_admin_page(clinician_client, url, {"disposition": "gp"})
 
     assert response.status_code == 200
     errors = " ".join(response.context["adminform"].form.non_field_errors())
@@ -257,7 +245,7 @@ def test_an_unsafe_change_in_the_admin_is_refused_with_the_broken_cases_named(cl
 def test_unticking_active_in_the_admin_is_refused(clinician_client):
     before = question_rows()
     url = change_url(question("saddle_numbness"))
-    data = form_data(clinician_client.get(url))
+    data = change_form_data(clinician_client.get(url))
     del data["active"]
 
     response = clinician_client.post(url, data)
@@ -269,9 +257,9 @@ def test_unticking_active_in_the_admin_is_refused(clinician_client):
 
 def test_rewording_in_the_admin_is_saved_and_readers_see_it(clinician_client, client):
     url = change_url(question("fever"))
-    data = form_data(clinician_client.get(url)) | {"text": "Do you feel feverish or shivery?"}
+    reworded = {"text": "Do you feel feverish or shivery?"}
 
-    response = clinician_client.post(url, data)
+    response = submit_admin_page(clinician_client, url, reworded)
 
     assert response.status_code == 302
     assert question("fever").text == "Do you feel feverish or shivery?"
@@ -282,7 +270,7 @@ def test_the_admin_shows_the_slug_but_never_changes_it(clinician_client):
     saddle = question("saddle_numbness")
     url = change_url(saddle)
     page = clinician_client.get(url)
-    data = form_data(page) | {"slug": "saddle", "text": "Reworded"}
+    data = change_form_data(page) | {"slug": "saddle", "text": "Reworded"}
 
     response = clinician_client.post(url, data)
 
@@ -307,9 +295,8 @@ def test_questions_cannot_be_deleted_in_the_admin(clinician_client):
     assert Question.objects.filter(pk=saddle.pk).exists()
 
 
-def test_questions_cannot_be_deleted_even_by_a_superuser(client, django_user_model):
-    admin = django_user_model.objects.create_superuser("root", password="x" * 16)
-    client.force_login(admin)
+def test_questions_cannot_be_deleted_even_by_a_superuser(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
     saddle = question("saddle_numbness")
 
     response = client.post(reverse("admin:triage_question_delete", args=[saddle.pk]))
@@ -402,7 +389,7 @@ def test_a_vignette_change_page_shows_its_answers_and_saves_them_unchanged(clini
 
     page = clinician_client.get(url)
     form = page.context["adminform"].form
-    response = clinician_client.post(url, form_data(page))
+    response = clinician_client.post(url, change_form_data(page))
 
     assert form["answer_fever"].value() == "yes"
     assert form["answer_duration_weeks"].value() == answers["duration_weeks"]
@@ -577,11 +564,7 @@ def test_clinicians_cannot_edit_the_counts(clinician_client, counted):
 def test_a_clinician_edits_the_advice_and_readers_see_it(clinician_client, client):
     advice = Advice.objects.get(disposition="urgent")
     url = change_url(advice)
-    data = form_data(clinician_client.get(url)) | {
-        "headline": "Phone {urgent_number} today",
-    }
-
-    response = clinician_client.post(url, data)
+    response = submit_admin_page(clinician_client, url, {"headline": "Phone {urgent_number} today"})
 
     assert response.status_code == 302
     answers = {slug: "no" for slug in EMERGENCY_QUESTIONS + URGENT_QUESTIONS} | {"fever": "yes"}

@@ -9,7 +9,7 @@ from django.utils import timezone
 from articles.models import Article
 from spasmcms.views import server_error
 
-from .factories import ArticleFactory
+from .factories import ArticleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -63,9 +63,8 @@ def test_staff_see_a_scheduled_article_with_its_publish_time(clinician_client):
     assert "Scheduled — not public yet." in html
 
 
-def test_non_staff_users_are_treated_as_the_public(client, django_user_model):
-    reader = django_user_model.objects.create_user("reader", password="a-long-password-1")
-    client.force_login(reader)
+def test_non_staff_users_are_treated_as_the_public(client):
+    client.force_login(UserFactory())
     article = ArticleFactory(status=Article.Status.DRAFT, published_at=None)
 
     assert client.get(article.get_absolute_url()).status_code == 404

@@ -124,6 +124,23 @@ def visit(browser, live_server, viewport, request):
 
 
 @pytest.fixture
+def another_visit(browser, live_server, viewport, request):
+    """Open another guarded browser context beside `visit`, for a second person or a browser
+    with JavaScript off: `with another_visit("moderator") as moderator: ...`, or
+    `another_visit("without-javascript", java_script_enabled=False)`.
+
+    It has the test's viewport, and motion reduced: smooth scrolling would slow every click.
+    """
+
+    def open_context(who, **context_options):
+        label = f"{request.node.name}-{who}"
+        options = {"viewport": viewport, "reduced_motion": "reduce", **context_options}
+        return guarded_visit(browser, live_server, label, **options)
+
+    return open_context
+
+
+@pytest.fixture
 def demo_content(transactional_db):
     from django.core.management import call_command
 

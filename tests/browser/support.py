@@ -1,17 +1,15 @@
-"""Helpers shared by the browser journeys (not tests themselves).
+"""Helpers shared by the browser journeys (not tests themselves): focus checks, signing in
+to the admin, and answering the symptom checker.
 
-`guarded_visit` opens an extra browser context held to the same rules as conftest's `visit`
-fixture: no request may leave our origin and no console error may appear. Journeys use it
-for a second person (a moderator next to a reader) or a browser with JavaScript off.
+A second browser context (a moderator next to a reader, or JavaScript off) comes from
+conftest's `another_visit` fixture, held to the same rules as `visit`.
 """
 
 import re
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from .conftest import guarded_visit  # noqa: F401  (tests import it from here)
-
-PASSWORD = "a-long-test-password"
+from ..factories import PASSWORD
 
 # The focused element, in words a failure message can use.
 DESCRIBE_FOCUS = r"""() => {
@@ -114,20 +112,6 @@ def tab_until(page, predicate_js, limit=80):
 
 def focused_is(page, predicate_js):
     return page.evaluate(f"() => ({predicate_js})(document.activeElement)")
-
-
-def create_staff_user(django_user_model, username, group):
-    from django.contrib.auth.models import Group
-
-    user = django_user_model.objects.create_user(
-        username,
-        password=PASSWORD,
-        is_staff=True,
-        first_name="Pat",
-        last_name=group,
-    )
-    user.groups.add(Group.objects.get(name=group))
-    return user
 
 
 def log_in_to_admin(page, username):

@@ -8,7 +8,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from .support import answer, create_staff_user
+from ..factories import ClinicianReplyFactory, CommentFactory
+from .support import answer
 
 ARTICLE = "/articles/back-muscle-spasms/"
 AXE_OPTIONS = {
@@ -25,26 +26,19 @@ def home(visit, **_):
     expect(visit.page.get_by_role("heading", level=1)).to_have_text("Health articles")
 
 
-def article_with_comments(visit, django_user_model, **_):
+def article_with_comments(visit, **_):
     from articles.models import Article
-    from comments.models import Comment
 
-    article = Article.objects.get(slug="back-muscle-spasms")
-    question = Comment.objects.create(
-        article=article,
+    question = CommentFactory(
+        article=Article.objects.get(slug="back-muscle-spasms"),
         display_name="Sam",
         body="Is it safe to use a hot water bottle overnight?",
-        status=Comment.Status.APPROVED,
+        approved=True,
     )
-    clinician = create_staff_user(django_user_model, "clinician", "Clinician")
-    Comment.objects.create(
-        article=article,
+    ClinicianReplyFactory(
         parent=question,
-        author=clinician,
         author_role="Physiotherapist",
-        display_name="Pat Clinician",
         body="Use it for 20 minutes at a time, not overnight, so you do not burn your skin.",
-        status=Comment.Status.APPROVED,
     )
     visit.page.goto(ARTICLE)
     expect(visit.page.locator(".comment-list > .comment")).to_have_count(1)
@@ -126,8 +120,8 @@ PAGES = {
 
 
 @pytest.mark.parametrize("open_page", PAGES.values(), ids=PAGES.keys())
-def test_no_wcag_violations(open_page, visit, demo_content, django_user_model, settings):
+def test_no_wcag_violations(open_page, visit, demo_content, settings):
     visit.page.emulate_media(reduced_motion="reduce")
-    open_page(visit, django_user_model=django_user_model, settings=settings)
+    open_page(visit, settings=settings)
     results = Axe().run(visit.page, options=AXE_OPTIONS)
     assert results.violations_count == 0, results.generate_report()

@@ -4,7 +4,8 @@ import re
 
 from playwright.sync_api import expect
 
-from .support import create_staff_user, guarded_visit, log_in_to_admin
+from ..factories import ClinicianFactory
+from .support import log_in_to_admin
 
 ARTICLE = "/articles/back-muscle-spasms/"
 ADDED = "A warm bath can **ease the spasm** within minutes."
@@ -17,10 +18,8 @@ def section_inline(page, heading):
     )
 
 
-def test_clinician_edits_and_reorders_sections(
-    visit, demo_content, browser, live_server, viewport, django_user_model, request
-):
-    create_staff_user(django_user_model, "clinician", "Clinician")
+def test_clinician_edits_and_reorders_sections(visit, demo_content, another_visit):
+    ClinicianFactory(username="clinician")
     page = visit.page
     page.emulate_media(reduced_motion="reduce")
     log_in_to_admin(page, "clinician")
@@ -47,13 +46,7 @@ def test_clinician_edits_and_reorders_sections(
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
 
-    with guarded_visit(
-        browser,
-        live_server,
-        f"{request.node.name}-reader",
-        viewport=viewport,
-        reduced_motion="reduce",
-    ) as reader:
+    with another_visit("reader") as reader:
         public = reader.page
         public.goto(ARTICLE)
         contents = public.locator("nav.contents > ol > li > a")

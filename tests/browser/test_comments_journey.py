@@ -5,7 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .support import create_staff_user, guarded_visit, log_in_to_admin
+from ..factories import ModeratorFactory
+from .support import log_in_to_admin
 
 ARTICLE = "/articles/back-muscle-spasms/"
 THANKS = "Thank you — your comment will appear once a moderator has approved it."
@@ -21,10 +22,8 @@ def quick_comments(settings):
     settings.COMMENTS_RATE_LIMIT = 1_000  # reruns within the window must not hit the limit
 
 
-def test_comment_is_moderated_then_published(
-    visit, demo_content, quick_comments, browser, live_server, viewport, django_user_model, request
-):
-    create_staff_user(django_user_model, "moderator", "Moderator")
+def test_comment_is_moderated_then_published(visit, demo_content, quick_comments, another_visit):
+    ModeratorFactory(username="moderator")
     page = visit.page
     page.emulate_media(reduced_motion="reduce")  # no smooth scrolling under the clicks
     page.goto(ARTICLE)
@@ -47,13 +46,7 @@ def test_comment_is_moderated_then_published(
     expect(comments).to_contain_text("No comments yet.")
     expect(comments.locator(".comment-list")).to_have_count(0)
 
-    with guarded_visit(
-        browser,
-        live_server,
-        f"{request.node.name}-moderator",
-        viewport=viewport,
-        reduced_motion="reduce",
-    ) as moderator:
+    with another_visit("moderator") as moderator:
         admin = moderator.page
         log_in_to_admin(admin, "moderator")
         admin.get_by_role("link", name=re.compile(r"1 pending comment")).click()

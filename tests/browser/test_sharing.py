@@ -5,8 +5,6 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 from playwright.sync_api import expect
 
-from .support import guarded_visit
-
 ARTICLE = "/articles/back-muscle-spasms/"
 SECTION = "signs-of-a-back-spasm"
 SERVICES = ["Email", "WhatsApp", "Facebook", "X", "LinkedIn"]
@@ -56,17 +54,10 @@ def test_copy_link_and_link_to_this_section(visit, demo_content, live_server):
 
 
 def test_without_javascript_buttons_hide_and_links_still_work(
-    demo_content, browser, live_server, viewport, request
+    demo_content, another_visit, live_server
 ):
     canonical = canonical_url(live_server)
-    with guarded_visit(
-        browser,
-        live_server,
-        f"{request.node.name}-without-javascript",
-        viewport=viewport,
-        reduced_motion="reduce",
-        java_script_enabled=False,
-    ) as reader:
+    with another_visit("without-javascript", java_script_enabled=False) as reader:
         page = reader.page
         page.goto(ARTICLE)
         for selector in ["[data-copy-link]", "[data-native-share]", "[data-print]"]:

@@ -12,14 +12,14 @@ from playwright.sync_api import expect
 
 from triage.models import Question
 
-from .support import answer, guarded_visit, question_group, questions
+from .support import answer, question_group, questions
 
 SADDLE_NUMBNESS_SAID = "you have numbness or tingling around your genitals, bottom or inner thighs"
 REQUIRED = "Answer yes or no. We need this answer to check for signs that need urgent help."
 
 
 @pytest.fixture(params=[True, False], ids=["js", "no-js"])
-def reader(request, browser, live_server, viewport):
+def reader(request, another_visit):
     """The conftest's `visit`, or an equally guarded browser context with JavaScript off."""
     if request.param:
         visit = request.getfixturevalue("visit")
@@ -27,14 +27,7 @@ def reader(request, browser, live_server, viewport):
         visit.page.emulate_media(reduced_motion="reduce")
         yield visit
         return
-    with guarded_visit(
-        browser,
-        live_server,
-        f"{request.node.name}-without-javascript",
-        viewport=viewport,
-        reduced_motion="reduce",
-        java_script_enabled=False,
-    ) as no_js:
+    with another_visit("without-javascript", java_script_enabled=False) as no_js:
         yield no_js
 
 
