@@ -115,6 +115,26 @@ def test_moderator_group_moderates_comments_and_blocked_words_and_nothing_else()
     assert codenames == MODERATOR_PERMISSIONS
 
 
+@pytest.mark.parametrize(
+    ("old_address", "new_address"),
+    [
+        ("comment/{pk}/change/", "/admin/comments/comment/{pk}/change/"),
+        ("comment/?status__exact=pending", "/admin/comments/comment/?status__exact=pending"),
+        ("blockedword/", "/admin/comments/blockedword/"),
+    ],
+)
+def test_a_link_from_an_email_sent_before_comments_had_their_own_app_still_works(
+    moderator_client, article, old_address, new_address
+):
+    comment = CommentFactory(article=article)
+
+    response = moderator_client.get(f"/admin/articles/{old_address.format(pk=comment.pk)}")
+
+    assert response.status_code == 301
+    assert response["Location"] == new_address.format(pk=comment.pk)
+    assert moderator_client.get(response["Location"]).status_code == 200
+
+
 def test_moderator_sees_only_comments_and_blocked_words_on_the_admin_index(moderator_client):
     response = moderator_client.get(reverse("admin:index"))
 
