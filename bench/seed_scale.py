@@ -54,7 +54,7 @@ from articles.models import (
 )
 from comments.models import Comment
 from pagecache.pages import retire_cached_pages
-from search import engine as search
+from search import index as search_index
 
 SLUG_PREFIX = "scale-"
 SCALE_SLUG = re.compile(rf"^{SLUG_PREFIX}(\d+)$")
@@ -344,8 +344,8 @@ class Command(BaseCommand):
             self.seed(self.first_free_number(), articles, comments)
             retire_cached_pages()
             # Bulk rows send no signals: build their search vectors and vocabulary here.
-            search.update_vectors()
-            search.remember_words()
+            search_index.update_vectors()
+            search_index.remember_words()
         if connection.vendor == "postgresql":
             self.analyse()
         summary = ", ".join(f"{count:,} {label}" for label, count in self.written.items())

@@ -5,19 +5,19 @@ from django.dispatch import receiver
 
 from articles.models import Article, Section
 
-from . import engine
+from . import index
 
 
 @receiver(post_save, sender=Section, dispatch_uid="search-section")
 def section_saved(sender, instance, **kwargs):
-    engine.update_vectors(section_ids=[instance.pk])
+    index.update_vectors(section_ids=[instance.pk])
     if instance.article.status == Article.Status.PUBLISHED:
-        engine.remember_words(section_ids=[instance.pk])
+        index.remember_words(section_ids=[instance.pk])
 
 
 @receiver(post_save, sender=Article, dispatch_uid="search-article")
 def article_saved(sender, instance, **kwargs):
     """The title and standfirst are in every section's search vector."""
-    engine.update_vectors(article_ids=[instance.pk])
+    index.update_vectors(article_ids=[instance.pk])
     if instance.status == Article.Status.PUBLISHED:
-        engine.remember_words(section_ids=instance.sections.values_list("pk", flat=True))
+        index.remember_words(section_ids=instance.sections.values_list("pk", flat=True))

@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from search.engine import MAX_RESULTS, stem
+from search.engine import MAX_RESULTS
+from search.text import stem
 
 from .factories import ArticleFactory, ClinicianFactory, SectionFactory
 

@@ -9,7 +9,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from articles.models import Section
-from search import engine
+from search import index
 
 
 class Command(BaseCommand):
@@ -17,8 +17,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         started = time.perf_counter()
-        engine.update_vectors()
-        engine.remember_words()
+        index.update_vectors()
+        index.remember_words()
         self.stdout.write(
             f"Search index rebuilt for {Section.objects.count()} sections "
             f"in {time.perf_counter() - started:.1f} s."
