@@ -1,6 +1,8 @@
-"""Turn an admin page into the POST data a browser would send back, and send it."""
+"""Admin pages as a browser uses them: their addresses, the POST data a browser would send back
+from a page, and sending it."""
 
 from django import forms
+from django.urls import reverse
 
 
 def submitted_values(form):
@@ -45,3 +47,20 @@ def submit_admin_page(client, url, changes=None, **post_options):
     data = change_form_data(client.get(url))
     data.update(changes or {})
     return client.post(url, data, **post_options)
+
+
+def admin_url(obj, view, *args):
+    """The admin page `view` ("change", "history", "revision", ...) of a saved object."""
+    opts = obj._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=[obj.pk, *args])
+
+
+def change_url(obj):
+    return admin_url(obj, "change")
+
+
+def save_through_admin(client, obj, **changes):
+    """Open the change page, change some fields as a person would, and save."""
+    response = submit_admin_page(client, admin_url(obj, "change"), changes)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    return response

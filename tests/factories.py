@@ -62,6 +62,12 @@ class ModeratorFactory(UserFactory):
 STAFF_FACTORIES = {CLINICIAN: ClinicianFactory, EDITOR: EditorFactory, MODERATOR: ModeratorFactory}
 
 
+def signed_in_as(client, role):
+    """`client`, signed in as a new staff member of `role` (a group name, like "Editor")."""
+    client.force_login(STAFF_FACTORIES[role]())
+    return client
+
+
 class TopicFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Topic
@@ -83,6 +89,17 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     last_reviewed = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(30))
     next_review_due = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(300))
     reviewed_by = factory.SubFactory(ClinicianFactory)
+
+
+def draft(**fields):
+    """An article still being written: not public, never clinically reviewed."""
+    return ArticleFactory(
+        status=Article.Status.DRAFT,
+        published_at=None,
+        reviewed_by=None,
+        last_reviewed=None,
+        **fields,
+    )
 
 
 class SectionFactory(factory.django.DjangoModelFactory):

@@ -1,24 +1,16 @@
-"""History: every admin change is a version with its author; versions compare and restore.
-
-Restoring is itself recorded, and goes through the same checks as any other change: the
-editorial workflow for articles and the safety vignettes for triage questions.
-"""
+"""Article history: each admin change is a version with its author; compare and restore."""
 
 import datetime
-import io
 import re
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
-from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
 from articles.models import Article, Section
-from triage.models import Question, Vignette
 
-from .admin_forms import change_form_data, submit_admin_page
+from .admin_forms import admin_url, change_form_data, save_through_admin, submit_admin_page
 from .factories import (
     ArticleFactory,
     ClinicianFactory,
@@ -36,18 +28,6 @@ def editor_client(db):
     client = Client()
     client.force_login(editor)
     return client
-
-
-def admin_url(obj, view, *args):
-    opts = obj._meta
-    return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=[obj.pk, *args])
-
-
-def save_through_admin(client, obj, **changes):
-    """Open the change page, change some fields as a person would, and save."""
-    response = submit_admin_page(client, admin_url(obj, "change"), changes)
-    assert response.status_code == 302, response.context["adminform"].form.errors
-    return response
 
 
 def versions(obj):
@@ -323,146 +303,3 @@ def test_a_moderator_cannot_restore_an_article(client, article_with_two_versions
     section.refresh_from_db()
     assert section.body == "Keep moving gently."
     assert len(versions(article)) == 2
-
-
-# Triage questions --------------------------------------------------------------------------
-
-
-def question_data(question, **changes):
-    data = {
-        "text": question.text,
-        "hint": question.hint,
-        "said": question.said,
-        "group": question.group,
-        "order": question.order,
-        "kind": question.kind,
-        "disposition": question.disposition,
-        "active": "on" if question.active else "",
-    }
-    if question.threshold_weeks is not None:
-        data["threshold_weeks"] = question.threshold_weeks
-    data.update(changes)
-    return data
-
-
-def save_question(client, question, **changes):
-    response = client.post(admin_url(question, "change"), question_data(question, **changes))
-    assert response.status_code == 302, response.context["adminform"].form.errors
-    question.refresh_from_db()
-
-
-def test_a_triage_questions_history_page_loads(clinician_client, clinician):
-    question = Question.objects.get(slug="fever")
-    save_question(clinician_client, question, text="Do you have a fever?")
-
-    response = clinician_client.get(admin_url(question, "history"))
-
-    assert response.status_code == 200
-    assert clinician.get_full_name() in response.content.decode()
-    [version] = versions(question)
-    assert version.revision.user == clinician
-
-
-def test_a_clinician_restores_a_triage_questions_wording(clinician_client):
-    question = Question.objects.get(slug="fever")
-    original = question.text
-    save_question(clinician_client, question)
-    save_question(clinician_client, question, text="Fever?")
-    first, _ = versions(question)
-    url = admin_url(question, "revision", first.pk)
-
-    response = submit_admin_page(clinician_client, url)
-
-    assert response.status_code == 302
-    question.refresh_from_db()
-    assert question.text == original
-    assert len(versions(question)) == 3
-
-
-@pytest.fixture
-def fever_made_an_emergency(clinician_client):
-    """Fever saved as urgent (version 1), then, with its test cases updated, as an emergency.
-
-    Restoring version 1 now would make the updated safety test cases fail.
-    """
-    question = Question.objects.get(slug="fever")
-    save_question(clinician_client, question)
-    fever_cases = [v.pk for v in Vignette.objects.all() if v.answers.get("fever") == "yes"]
-    assert fever_cases
-    Vignette.objects.filter(pk__in=fever_cases).update(expected="emergency")
-    save_question(clinician_client, question, disposition="emergency")
-    assert question.disposition == "emergency"
-    return question
-
-
-def test_saving_an_unsafe_question_through_the_admin_is_refused(
-    clinician_client, fever_made_an_emergency
-):
-    """The guard a restore should go through: the same change typed in is refused."""
-    question = fever_made_an_emergency
-    url = admin_url(question, "change")
-
-    response = clinician_client.post(url, question_data(question, disposition="urgent"))
-
-    assert response.status_code == 200
-    assert "safety test case(s) fail" in response.content.decode()
-    question.refresh_from_db()
-    assert question.disposition == "emergency"
-
-
-def test_restoring_an_unsafe_question_version_is_refused(clinician_client, fever_made_an_emergency):
-    question = fever_made_an_emergency
-    urgent_version, _ = versions(question)
-    url = admin_url(question, "revision", urgent_version.pk)
-
-    page = clinician_client.get(url)
-    data = change_form_data(page) if page.status_code == 200 else question_data(question)
-    clinician_client.post(url, data)
-
-    question.refresh_from_db()
-    assert question.disposition == "emergency"
-    broken = [v.name for v in Vignette.objects.all() if not v.passes(Question.objects.rules())]
-    assert broken == []
-
-
-# Demo content ------------------------------------------------------------------------------
-
-
-def test_the_demo_loader_records_a_first_version_of_each_demo_article(clinician_client):
-    call_command("load_demo_content", stdout=io.StringIO())
-
-    articles = list(Article.objects.all())
-    assert len(articles) >= 5
-    for article in articles:
-        [version] = versions(article)
-        assert version.revision.get_comment() == "Demo content loaded"
-        section_ids = {
-            v.object_id for v in version.revision.version_set.all() if v._model is Section
-        }
-        assert section_ids >= {str(pk) for pk in article.sections.values_list("pk", flat=True)}
-    response = clinician_client.get(admin_url(articles[0], "history"))
-    assert response.status_code == 200
-    assert "Demo content loaded" in response.content.decode()
-
-
-def test_loading_the_demo_again_adds_no_version(clinician_client):
-    call_command("load_demo_content", stdout=io.StringIO())
-    call_command("load_demo_content", stdout=io.StringIO())
-
-    for article in Article.objects.all():
-        assert len(versions(article)) == 1
-
-
-def test_resetting_the_demo_content_is_recorded_in_the_articles_history(clinician_client):
-    call_command("load_demo_content", stdout=io.StringIO())
-    article = Article.objects.order_by("pk").first()
-    shipped = article.standfirst
-    save_through_admin(clinician_client, article, standfirst="Edited by a clinician.")
-
-    call_command("load_demo_content", "--reset", stdout=io.StringIO())
-
-    article.refresh_from_db()
-    assert article.standfirst == shipped
-    *_, latest = versions(article)
-    assert latest.revision.get_comment() == "Demo content loaded"
-    assert latest.field_dict["standfirst"] == shipped
