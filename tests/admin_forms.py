@@ -64,3 +64,21 @@ def save_through_admin(client, obj, **changes):
     response = submit_admin_page(client, admin_url(obj, "change"), changes)
     assert response.status_code == 302, response.context["adminform"].form.errors
     return response
+
+
+def question_data(question, **changes):
+    """What a browser sends back from a triage question's change page, with `changes` made."""
+    data = {
+        "text": question.text,
+        "hint": question.hint,
+        "said": question.said,
+        "group": question.group,
+        "order": question.order,
+        "kind": question.kind,
+        "disposition": question.disposition,
+        "active": "on" if question.active else "",
+    }
+    if question.threshold_weeks is not None:
+        data["threshold_weeks"] = question.threshold_weeks
+    data.update(changes)
+    return data

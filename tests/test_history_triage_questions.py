@@ -5,30 +5,13 @@ from reversion.models import Version
 
 from triage.models import Question, Vignette
 
-from .admin_forms import admin_url, change_form_data, submit_admin_page
+from .admin_forms import admin_url, change_form_data, question_data, submit_admin_page
 
 pytestmark = pytest.mark.django_db
 
 
 def versions(obj):
     return list(Version.objects.get_for_object(obj).select_related("revision__user").order_by("pk"))
-
-
-def question_data(question, **changes):
-    data = {
-        "text": question.text,
-        "hint": question.hint,
-        "said": question.said,
-        "group": question.group,
-        "order": question.order,
-        "kind": question.kind,
-        "disposition": question.disposition,
-        "active": "on" if question.active else "",
-    }
-    if question.threshold_weeks is not None:
-        data["threshold_weeks"] = question.threshold_weeks
-    data.update(changes)
-    return data
 
 
 def save_question(client, question, **changes):

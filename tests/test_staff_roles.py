@@ -12,6 +12,7 @@ from reversion.models import Version
 from articles.models import Article
 from triage.models import Question, Vignette
 
+from .admin_forms import question_data
 from .factories import ArticleFactory, TreatmentFactory, signed_in_as
 
 pytestmark = pytest.mark.django_db
@@ -63,65 +64,38 @@ def admin_urls():
     }
 
 
+# The admin pages by what they manage, so each role's row reads as what it may touch.
+ARTICLE_PAGES = ["article list", "article add", "article change", "article history"]
+CONTENT_PAGES = [*ARTICLE_PAGES, "treatment list", "treatment add", "treatment change", "topic add"]
+TRIAGE_PAGES = [
+    "question list",
+    "question change",
+    "question add",
+    "advice list",
+    "vignette list",
+    "vignette add",
+    "vignette change",
+]
+STAFF_ACCOUNT_PAGES = ["user list", "group list"]
+
 ROLE_ACCESS = {
     "Clinician": {
-        200: [
-            "article list",
-            "article add",
-            "article change",
-            "article history",
-            "treatment list",
-            "treatment add",
-            "treatment change",
-            "topic add",
-            "question list",
-            "question change",
-            "question add",
-            "advice list",
-            "vignette list",
-            "vignette add",
-            "vignette change",
-        ],
-        403: ["user list", "group list"],
+        200: [*CONTENT_PAGES, *TRIAGE_PAGES],
+        403: STAFF_ACCOUNT_PAGES,
     },
     "Editor": {
-        200: ["article list", "article add", "article change", "article history"],
+        200: ARTICLE_PAGES,
         403: [
             "treatment add",
             "topic add",
-            "question list",
-            "question change",
-            "question add",
-            "advice list",
-            "vignette list",
-            "vignette add",
-            "vignette change",
+            *TRIAGE_PAGES,
             "blocked word list",
-            "user list",
-            "group list",
+            *STAFF_ACCOUNT_PAGES,
         ],
     },
     "Moderator": {
         200: ["comment list", "blocked word list", "blocked word add"],
-        403: [
-            "article list",
-            "article add",
-            "article change",
-            "article history",
-            "treatment list",
-            "treatment add",
-            "treatment change",
-            "topic add",
-            "question list",
-            "question change",
-            "question add",
-            "advice list",
-            "vignette list",
-            "vignette add",
-            "vignette change",
-            "user list",
-            "group list",
-        ],
+        403: [*CONTENT_PAGES, *TRIAGE_PAGES, *STAFF_ACCOUNT_PAGES],
     },
 }
 
@@ -193,17 +167,12 @@ def test_clinician_changes_a_triage_question_through_the_admin(login):
     client = login("Clinician")
     question = Question.objects.get(slug="fever")
     url = reverse("admin:triage_question_change", args=[question.pk])
-    data = {
-        "text": "Do you have a fever, or feel hot and shivery?",
-        "hint": question.hint,
-        "said": question.said,
-        "group": question.group,
-        "order": question.order,
-        "kind": question.kind,
-        "disposition": question.disposition,
-        "threshold_weeks": "",
-        "active": "on",
-    }
+    data = question_data(
+        question,
+        text="Do you have a fever, or feel hot and shivery?",
+        threshold_weeks="",
+        active="on",
+    )
 
     response = client.post(url, data)
 
