@@ -18,81 +18,38 @@
    different page), and the home page.
 5. Prints a Markdown table, the workers' memory and the targets; servers are always stopped.
 
-Not a test: it prints numbers to quote. Needs wrk, PostgreSQL and Redis.
+Not a test: it prints numbers to quote. Needs wrk, PostgreSQL and Redis. The database and
+gunicorn are in bench/stack.py, wrk's scripts in bench/wrk.py, the table in bench/load_report.py.
 """
 
 import argparse
-import contextlib
-import http.client
 import json
 import os
-import re
-import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from http.cookies import SimpleCookie
 from pathlib import Path
-from statistics import mean
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit
 
-import psycopg
 import redis
-from psycopg import sql
 
-ROOT = Path(__file__).resolve().parent.parent
+if __name__ == "__main__":  # run as a script: the project root first on the path, for bench.*
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.load_report import Result, print_report
+from bench.stack import ROOT, Server, ensure_database, production_env, read_data_set
+from bench.wrk import LUA_DONE, LUA_POST, LUA_WALK, lua_list, run_wrk
+
 PYTHON = sys.executable
-GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/spasmcms_bench"
 # A Redis database of the bench's own: it is emptied before each run.
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/13"
 CEILING_DIR = "bench-ceiling"
-# Long enough that slow pages are measured rather than counted as errors.
-WRK_TIMEOUT = "10s"
-# Environment variables that would change the server under test; the bench sets its own.
-SERVER_SETTINGS = ("DJANGO_", "SPASMCMS_", "GUNICORN_", "WEB_CONCURRENCY", "DATABASE_", "REDIS_")
-
-TARGET_CACHED_RATIO = 0.7
-TARGET_UNCACHED_P99_MS = 50
-TARGET_WORKER_MB = 150
-
-# Each wrk script ends with this, so results are read from one exact line, not from prose.
-LUA_DONE = """
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    "RESULT %.0f %.0f %.0f %.0f %.0f %.0f %.0f %.0f %.0f\\n",
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
-    e.connect, e.read, e.write, e.status, e.timeout))
-end
-"""
-# Each thread walks the list from its own starting point, one page after another.
-LUA_WALK = """
-local paths = {paths}
-local threads_set_up = 0
-setup = function(thread)
-  thread:set("start", threads_set_up * math.floor(#paths / {threads}))
-  threads_set_up = threads_set_up + 1
-end
-local position = 0
-init = function(args) position = start or 0 end
-request = function()
-  position = position % #paths + 1
-  return wrk.format("GET", paths[position])
-end
-"""
-LUA_POST = """
-wrk.method = "POST"
-wrk.body = {body}
-wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
-wrk.headers["Cookie"] = {cookie}
-"""
 
 
 def main():
@@ -109,7 +66,7 @@ def main():
         bench = Bench(args, Path(workdir))
         bench.prepare()
         bench.measure()
-        bench.report()
+        print_report(bench)
 
 
 def parse_args():
@@ -156,147 +113,6 @@ def parse_args():
     return args
 
 
-@dataclass
-class Result:
-    page: str
-    requests: int
-    requests_per_second: float
-    p50_ms: float
-    p99_ms: float
-    errors: dict
-    ceiling: "Result | None" = None
-    worker_restarts: int = 0
-    drain_seconds: float = 0
-
-    @property
-    def error_count(self):
-        return sum(self.errors.values())
-
-    def latency(self, milliseconds):
-        # With no request answered, wrk reports 0 ms: say so rather than print a fast page.
-        return f"{milliseconds:.1f} ms" if self.requests else "none answered"
-
-    @property
-    def ratio(self):
-        if self.ceiling is None:
-            return "1.00"
-        if not self.ceiling.requests_per_second:
-            return "n/a"
-        return f"{self.requests_per_second / self.ceiling.requests_per_second:.2f}"
-
-
-@dataclass
-class Memory:
-    """Per-worker memory of one server, in kB: at the end, and the peak seen during runs."""
-
-    peak: dict = field(default_factory=dict)  # pid -> {"rss", "pss", "uss"}
-    final: dict = field(default_factory=dict)
-
-    def sample(self, master_pid):
-        workers = {pid: memory_of(pid) for pid in worker_pids(master_pid)}
-        for pid, usage in workers.items():
-            if usage is None:
-                continue
-            peak = self.peak.setdefault(pid, usage)
-            self.peak[pid] = {kind: max(peak[kind], usage[kind]) for kind in usage}
-        return {pid: usage for pid, usage in workers.items() if usage is not None}
-
-
-class Server:
-    """gunicorn in a process group of its own, stopped (the whole group) however a run ends."""
-
-    def __init__(self, env, log_path):
-        self.env, self.log_path = env, log_path
-        self.memory = Memory()
-
-    def __enter__(self):
-        port = free_port()
-        self.host = f"127.0.0.1:{port}"
-        self.log = self.log_path.open("ab")
-        self.process = subprocess.Popen(  # noqa: S603 (fixed command)
-            [GUNICORN, "--config", "deploy/gunicorn.conf.py", "spasmcms.wsgi"],
-            cwd=ROOT,
-            env={**self.env, "GUNICORN_BIND": self.host},
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            self.wait_until_ready()
-        except BaseException:
-            self.stop()
-            raise
-        return self
-
-    def __exit__(self, *exc_info):
-        try:
-            self.memory.final = self.memory.sample(self.process.pid)
-        finally:
-            self.stop()
-
-    def wait_until_ready(self, seconds=60):
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited at start:\n{self.log_tail()}")
-            try:
-                if self.get("/healthz")[0] == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"gunicorn did not answer within {seconds} s:\n{self.log_tail()}")
-
-    def wait_until_idle(self, seconds=300):
-        """Wait for the requests still queued when wrk stopped: a sync worker answers every
-        accepted request, even one whose client has gone. Returns the seconds waited."""
-        started = time.monotonic()
-        connection = http.client.HTTPConnection(self.host, timeout=seconds)
-        try:
-            connection.request("GET", "/healthz")
-            connection.getresponse().read()
-        finally:
-            connection.close()
-        return time.monotonic() - started
-
-    def stop(self):
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        # Any worker still alive after its master has gone goes too.
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self.log.close()
-
-    def log_tail(self, lines=30):
-        self.log.flush()
-        text = self.log_path.read_text(errors="replace").splitlines()
-        return "\n".join(text[-lines:])
-
-    def errors_logged(self, lines=20):
-        """The server's own error lines (tracebacks, gunicorn warnings): no request logs and
-        no gunicorn [INFO] lines."""
-        text = self.log_path.read_text(errors="replace").splitlines()
-        return [line for line in text if '"status"' not in line and "[INFO]" not in line][-lines:]
-
-    def get(self, path, headers=None):
-        return self.request("GET", path, headers=headers)
-
-    def request(self, method, path, body=None, headers=None):
-        """One request, redirects not followed: (status, headers, body bytes)."""
-        connection = http.client.HTTPConnection(self.host, timeout=60)
-        try:
-            connection.request(method, path, body=body, headers=headers or {})
-            response = connection.getresponse()
-            return response.status, response.headers, response.read()
-        finally:
-            connection.close()
-
-
 class Bench:
     def __init__(self, args, workdir):
         self.args, self.workdir = args, workdir
@@ -321,10 +137,10 @@ class Bench:
             )
             self.manage("load_demo_content")
             self.timings["seeding"] = time.monotonic() - seeding
-        elif created or not self.read_data_set()["articles"]:
+        elif created or not read_data_set(self.args.database_url)["articles"]:
             sys.exit("The bench database has no articles: run with --seed first.")
         self.manage("collectstatic", "--noinput", "--verbosity", "0")
-        self.data = self.read_data_set()
+        self.data = read_data_set(self.args.database_url)
         redis.Redis.from_url(self.args.redis_url).flushdb()
         self.save_ceilings()
         self.timings["set-up"] = time.monotonic() - started - self.timings.get("seeding", 0)
@@ -337,34 +153,6 @@ class Bench:
         subprocess.run(  # noqa: S603 (fixed command)
             [PYTHON, script, *arguments], cwd=ROOT, env=self.env, check=True
         )
-
-    def read_data_set(self):
-        """Sizes, the published article with the most comments, and every published slug."""
-        with psycopg.connect(self.args.database_url) as connection:
-            # md5 of the slug: a shuffled order, the same on every run.
-            slugs = [
-                slug
-                for (slug,) in connection.execute(
-                    "SELECT slug FROM articles_article "
-                    "WHERE status = 'published' AND published_at <= now() ORDER BY md5(slug)"
-                )
-            ]
-            comments = connection.execute(
-                "SELECT count(*) FROM articles_comment WHERE status = 'approved'"
-            ).fetchone()[0]
-            busiest = connection.execute(
-                "SELECT a.slug, count(*) FROM articles_comment c "
-                "JOIN articles_article a ON a.id = c.article_id "
-                "WHERE c.status = 'approved' AND a.status = 'published' "
-                "AND a.published_at <= now() "
-                "GROUP BY a.slug ORDER BY count(*) DESC, a.slug LIMIT 1"
-            ).fetchone()
-        return {
-            "articles": len(slugs),
-            "comments": comments,
-            "slugs": slugs,
-            "busiest": busiest or (slugs[0] if slugs else None, 0),
-        }
 
     def save_ceilings(self):
         """Save each page as served (cache off) into STATIC_ROOT, and check every request
@@ -476,185 +264,7 @@ class Bench:
         return result
 
     def wrk(self, server, path, script_path, seconds):
-        """Run wrk, sampling the workers' memory meanwhile.
-
-        Returns requests, requests per second, p50 and p99 in ms, and errors by kind.
-        """
-        args = self.args
-        wrk = subprocess.Popen(  # noqa: S603 (fixed command)
-            [
-                shutil.which("wrk"),
-                f"-t{args.threads}",
-                f"-c{args.connections}",
-                f"-d{seconds}s",
-                f"-T{WRK_TIMEOUT}",
-                "--latency",
-                f"-s{script_path}",
-                f"http://{server.host}{path}",
-            ],
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        while wrk.poll() is None:
-            server.memory.sample(server.process.pid)
-            time.sleep(0.5)
-        output = wrk.stdout.read()
-        match = re.search(r"^RESULT (.*)$", output, re.MULTILINE)
-        if wrk.returncode != 0 or not match:
-            raise RuntimeError(f"wrk failed ({wrk.returncode}):\n{output}")
-        requests, duration_us, p50_us, p99_us, *errors = (float(v) for v in match[1].split())
-        kinds = ["connect", "read", "write", "status", "timeout"]
-        return (
-            int(requests),
-            requests / (duration_us / 1e6),
-            p50_us / 1000,
-            p99_us / 1000,
-            {kind: int(count) for kind, count in zip(kinds, errors, strict=True) if count},
-        )
-
-    # Report
-
-    def report(self):
-        args, data = self.args, self.data
-        print()
-        print(
-            f"SpasmCMS load test: {data['articles']:,} published articles, "
-            f"{data['comments']:,} approved comments; wrk {args.threads} threads, "
-            f"{args.connections} connections, {args.duration} s per row after "
-            f"{args.warmup} s warm-up; gunicorn deploy/gunicorn.conf.py, "
-            f"{len(self.servers['page cache on'].memory.final)} sync workers; "
-            f"{os.cpu_count()} CPUs, load average {self.load_before:.1f} before the runs, "
-            f"{self.load_after:.1f} after."
-        )
-        print()
-        print("| page | req/s | p50 ms | p99 ms | errors | ratio to static ceiling |")
-        print("| --- | ---: | ---: | ---: | ---: | ---: |")
-        for result in self.results:
-            errors = str(result.error_count)
-            if result.errors:
-                errors += " (" + ", ".join(f"{k} {v}" for k, v in result.errors.items()) + ")"
-            print(
-                f"| {result.page} | {result.requests_per_second:,.0f} | "
-                f"{result.latency(result.p50_ms).removesuffix(' ms')} | "
-                f"{result.latency(result.p99_ms).removesuffix(' ms')} | {errors} | "
-                f"{result.ratio} |"
-            )
-        print()
-        notes = {
-            "Workers restarted by gunicorn's max_requests during": [
-                f"{r.page} ({r.worker_restarts})" for r in self.results if r.worker_restarts
-            ],
-            "Still answering queued requests after wrk stopped": [
-                f"{r.page} ({r.drain_seconds:.0f} s)" for r in self.results if r.drain_seconds > 1
-            ],
-        }
-        for note, pages in notes.items():
-            if pages:
-                print(f"{note}: {', '.join(pages)}.")
-        sizes = ", ".join(f"{name} {size / 1024:,.0f} kB" for name, size in self.sizes.items())
-        print(f"Page sizes (each ceiling serves the same bytes): {sizes}.")
-        print(f"Article measured: {self.pages['article']} ({data['busiest'][1]:,} comments).")
-        print()
-        for name, server in self.servers.items():
-            print(memory_line(name, server.memory))
-        print()
-        self.print_targets()
-        print()
-        print(
-            "Timings: "
-            + ", ".join(f"{name} {seconds:,.0f} s" for name, seconds in self.timings.items())
-        )
-        if any(result.error_count for result in self.results):
-            for name, server in self.servers.items():
-                print(f"\nLast error lines from the server ({name}):")
-                print("\n".join(server.errors_logged()) or "(none)")
-
-    def print_targets(self):
-        by_page = {result.page: result for result in self.results}
-        cached = by_page["article page, cached (most comments)"]
-        uncached = [r for r in self.results if r.page.startswith("article page, uncached")]
-        errors = sum(result.error_count for result in self.results)
-        peak_mb = max(
-            usage["rss"] / 1024
-            for server in self.servers.values()
-            for usage in server.memory.peak.values()
-        )
-        lines = [
-            (
-                f"cached article page ≥ {TARGET_CACHED_RATIO} of the static ceiling",
-                cached.ratio,
-                cached.ratio != "n/a" and float(cached.ratio) >= TARGET_CACHED_RATIO,
-            ),
-            *(
-                (
-                    f"{result.page}: p99 < {TARGET_UNCACHED_P99_MS} ms",
-                    result.latency(result.p99_ms),
-                    result.requests > 0 and result.p99_ms < TARGET_UNCACHED_P99_MS,
-                )
-                for result in uncached
-            ),
-            ("zero errors", str(errors), errors == 0),
-            (
-                f"memory per worker < {TARGET_WORKER_MB} MB (peak RSS)",
-                f"{peak_mb:.0f} MB",
-                peak_mb < TARGET_WORKER_MB,
-            ),
-        ]
-        print("| target | measured | met |")
-        print("| --- | ---: | --- |")
-        for target, measured, met in lines:
-            print(f"| {target} | {measured} | {'yes' if met else '**no**'} |")
-
-
-def memory_line(name, memory):
-    def megabytes(usages, kind, summary):
-        return summary(usage[kind] for usage in usages) / 1024
-
-    final, peak = list(memory.final.values()), list(memory.peak.values())
-    return (
-        f"Memory per worker, {name}: after the runs ({len(final)} workers) RSS "
-        f"{megabytes(final, 'rss', mean):.0f} MB mean / {megabytes(final, 'rss', max):.0f} max, "
-        f"PSS {megabytes(final, 'pss', mean):.0f} MB, USS {megabytes(final, 'uss', mean):.0f} MB "
-        f"mean; peak while loaded RSS {megabytes(peak, 'rss', max):.0f} MB, USS "
-        f"{megabytes(peak, 'uss', max):.0f} MB; {len(peak)} worker processes seen "
-        "(max_requests restarts them)."
-    )
-
-
-def production_env(args, static_root):
-    """The server's environment: production settings, plain HTTP on loopback."""
-    env = {
-        name: value for name, value in os.environ.items() if not name.startswith(SERVER_SETTINGS)
-    }
-    env.update(
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        # Only loopback HTTP: no TLS in front, so no redirect to https.
-        DJANGO_SECURE_SSL_REDIRECT="0",
-        DJANGO_STATIC_ROOT=str(static_root),
-        DATABASE_URL=args.database_url,
-        REDIS_URL=args.redis_url,
-    )
-    if args.workers:
-        env["WEB_CONCURRENCY"] = str(args.workers)
-    return env
-
-
-def ensure_database(url, drop_first=False):
-    """Create the database if it is missing (dropping it first if asked); True if created."""
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    maintenance = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(maintenance, autocommit=True) as connection:
-        if drop_first:
-            connection.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
-        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if exists.fetchone():
-            return False
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        return True
+        return run_wrk(server, path, script_path, seconds, self.args.threads, self.args.connections)
 
 
 class FormInputs(HTMLParser):
@@ -711,47 +321,6 @@ def checker_submission(server):
     if status != 200 or b"data-disposition=" not in page:
         raise RuntimeError(f"The checker POST answered {status} without a result")
     return {"body": json.dumps(form), "cookie": json.dumps(cookie)}
-
-
-def lua_list(strings):
-    # JSON strings of plain ASCII are valid Lua strings.
-    return "{" + ",\n".join(json.dumps(value) for value in strings) + "}"
-
-
-def worker_pids(master_pid):
-    pids = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            # The command name may hold spaces; the parent pid is the 2nd field after it.
-            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-        if parent == master_pid:
-            pids.append(int(stat.parent.name))
-    return pids
-
-
-def memory_of(pid):
-    """RSS, PSS and USS (private pages only) of a process in kB, or None if it has gone."""
-    try:
-        lines = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]
-    except OSError:
-        return None
-    values = {}
-    for line in lines:
-        name, _, amount = line.partition(":")
-        values[name] = int(amount.split()[0])
-    return {
-        "rss": values["Rss"],
-        "pss": values["Pss"],
-        "uss": values["Private_Clean"] + values["Private_Dirty"],
-    }
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 if __name__ == "__main__":
