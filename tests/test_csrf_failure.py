@@ -18,14 +18,14 @@ def strict_client():
 
 def test_checker_without_a_token_is_refused_but_shows_the_answers_again(strict_client):
     response = strict_client.post(
-        reverse("triage:checker"), {"saddle_numbness": "yes", "duration_weeks": "3"}
+        reverse("triage:checker"), {"worried": "yes", "duration_weeks": "3"}
     )
 
     assert response.status_code == 403
     html = response.content.decode()
     assert "Please send your answers again" in html
-    assert re.search(r'<input[^>]*name="saddle_numbness" value="yes"[^>]*checked', html)
-    assert not re.search(r'<input[^>]*name="saddle_numbness" value="no"[^>]*checked', html)
+    assert re.search(r'<input[^>]*name="worried" value="yes"[^>]*checked', html)
+    assert not re.search(r'<input[^>]*name="worried" value="no"[^>]*checked', html)
     assert re.search(r'<input[^>]*name="duration_weeks"[^>]*value="3"', html)
     assert 'name="csrfmiddlewaretoken"' in html
     assert "data-disposition" not in html

@@ -60,7 +60,7 @@ def test_the_form_fills_in_the_emergency_number_from_settings(client, settings):
 
 @pytest.mark.parametrize("missing", ["saddle_numbness", "chest_pain", "fever", "upper_back"])
 def test_a_missing_red_flag_answer_shows_the_form_again_with_every_answer_kept(client, missing):
-    given = answers(both_legs="yes", worried="yes", recurrent="no", duration_weeks="7")
+    given = answers(both_legs="no", worried="yes", recurrent="no", duration_weeks="7")
     del given[missing]
 
     response = client.post(URL, given)
@@ -139,7 +139,7 @@ def test_a_malformed_gp_answer_shows_the_form_with_an_error(client, value):
     ],
 )
 def test_a_malformed_number_of_weeks_shows_the_form_with_an_error(client, value, message):
-    html = assert_form_with_errors(client.post(URL, answers(fever="yes", duration_weeks=value)))
+    html = assert_form_with_errors(client.post(URL, answers(worried="yes", duration_weeks=value)))
 
     assert message in question_block(html, "duration_weeks")
-    assert checked_value(html, "fever") == "yes"
+    assert checked_value(html, "worried") == "yes"

@@ -122,7 +122,7 @@ def test_nothing_about_the_reader_is_stored(client):
 def test_a_form_with_errors_stores_nothing_at_all(client):
     before = every_row()
 
-    response = client.post(URL, {"fever": "yes", "duration_weeks": "12"})
+    response = client.post(URL, {"worried": "yes", "duration_weeks": "12"})
 
     assert response.status_code == 200
     assert every_row() == before

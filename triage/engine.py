@@ -71,8 +71,10 @@ class Rule:
         if self.kind == AnswerKind.WEEKS:
             try:
                 weeks = int(answer)
-            except (TypeError, ValueError):
-                return False  # not a number of weeks (e.g. a test case written for yes/no)
+            except (TypeError, ValueError, OverflowError):
+                # Not a number of weeks (e.g. a test case written for yes/no, or infinity):
+                # it cannot fire this rule, and must not stop the other rules firing.
+                return False
             return self.threshold_weeks is not None and weeks >= self.threshold_weeks
         return answer == YES
 

@@ -1,4 +1,7 @@
+import logging
+
 from django.conf import settings
+from django.db import DatabaseError, transaction
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods
@@ -9,6 +12,8 @@ from .engine import triage
 from .forms import TriageForm
 from .models import Advice, Question, record_outcome
 
+logger = logging.getLogger(__name__)
+
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @cache_control(private=True, no_store=True)
@@ -16,32 +21,13 @@ def checker(request):
     """The symptom checker: one form, one POST, one result, nothing stored about the reader.
 
     The result is rendered in answer to the POST (no redirect) because keeping the answers
-    for a later GET would mean storing them or putting them in a URL.
+    for a later GET would mean storing them or putting them in a URL. A yes to a red flag
+    gives its result at once, whatever else is missing or wrong on the form.
     """
     questions = list(Question.objects.asked())
     form = TriageForm(request.POST if request.method == "POST" else None, questions=questions)
-    if request.method == "POST" and form.is_valid():
-        answers = form.answers()
-        outcome = triage(answers, [question.as_rule() for question in questions])
-        record_outcome(outcome)
-        advice = Advice.objects.filter(disposition=outcome.disposition).first()
-        suggest_treatments = advice is not None and advice.show_treatments
-        topic = settings.SYMPTOM_CHECKER_TOPIC
-        return render(
-            request,
-            "triage/result.html",
-            {
-                "outcome": outcome,
-                "advice": advice,
-                "weeks": answers.get("duration_weeks"),
-                "treatments": (
-                    Treatment.objects.recommended_for_topic(topic) if suggest_treatments else []
-                ),
-                "further_reading": (
-                    Section.objects.treatment_sections(topic) if suggest_treatments else []
-                ),
-            },
-        )
+    if request.method == "POST" and form.gives_advice():
+        return result(request, form, count=True)
     return render(request, "triage/checker.html", {"form": form})
 
 
@@ -49,10 +35,44 @@ def checker(request):
 def checker_after_expired_token(request):
     """The checker again after a failed security check, with the reader's answers filled in.
 
-    Nothing is evaluated or counted: the reader checks the answers and sends them again
-    with a fresh token.
+    Nothing is counted: the reader checks the answers and sends them again with a fresh
+    token. But a yes to a red flag is not sent back to wait for another press: its advice
+    is shown straight away (still refused as a request, and still counting nothing).
     """
     questions = list(Question.objects.asked())
+    sent = TriageForm(request.POST, questions=questions)
+    if sent.red_flags_given():
+        return result(request, sent, count=False, token_expired=True, status=403)
     initial = {question.slug: request.POST.get(question.slug, "")[:10] for question in questions}
     form = TriageForm(initial=initial, questions=questions)
     return render(request, "triage/checker.html", {"form": form, "token_expired": True}, status=403)
+
+
+def result(request, form, *, count, token_expired=False, status=200):
+    """The result page for the answers that could be read, and what could not be used."""
+    answers = form.answers()
+    outcome = triage(answers, [question.as_rule() for question in form.questions])
+    advice = Advice.objects.filter(disposition=outcome.disposition).first()
+    suggest_treatments = advice is not None and advice.show_treatments
+    topic = settings.SYMPTOM_CHECKER_TOPIC
+    context = {
+        "outcome": outcome,
+        "advice": advice,
+        "weeks": answers.get("duration_weeks"),
+        "gaps": form.gaps(),
+        "token_expired": token_expired,
+        "treatments": (
+            Treatment.objects.recommended_for_topic(topic) if suggest_treatments else []
+        ),
+        "further_reading": (
+            Section.objects.treatment_sections(topic) if suggest_treatments else []
+        ),
+    }
+    if count:
+        try:
+            with transaction.atomic():
+                record_outcome(outcome)
+        except DatabaseError:
+            # The count is for clinicians' reports; the reader's advice must not wait on it.
+            logger.exception("Could not count a symptom checker result")
+    return render(request, "triage/result.html", context, status=status)

@@ -81,7 +81,7 @@ def test_unanswered_red_flag_is_reported_and_other_answers_are_kept(visit):
     page.emulate_media(reduced_motion="reduce")
     page.goto("/triage/")
     fever = Question.objects.get(slug="fever")
-    answer(page, yes={"night_pain"}, weeks=3, skip={"fever"})
+    answer(page, yes={"worried"}, weeks=3, skip={"fever"})
     submit(page)
 
     expect(page).to_have_title(re.compile(r"^Error: "))
@@ -103,7 +103,7 @@ def test_unanswered_red_flag_is_reported_and_other_answers_are_kept(visit):
         if question.kind == "weeks":
             expect(page.get_by_label(question.text)).to_have_value("3")
             continue
-        choice = "Yes" if question.slug == "night_pain" else "No"
+        choice = "Yes" if question.slug == "worried" else "No"
         expect(question_group(page, question).get_by_label(choice, exact=True)).to_be_checked()
 
 
