@@ -5,9 +5,9 @@ import re
 
 from django.urls import reverse
 
-from triage.models import DailyOutcomeCount, DailyYesCount
+from triage.models import DailyOutcomeCount, DailyYesCount, Question
 
-from .triage_spec import RED_FLAGS
+from .triage_spec import GP_QUESTIONS, RED_FLAGS
 
 URL = reverse("triage:checker")
 
@@ -57,4 +57,41 @@ def assert_form_with_errors(response):
     assert "There is a problem" in html
     assert "data-disposition" not in html
     assert recorded_counts() == ({}, {})
+    return html
+
+
+REQUIRED_MESSAGE = "Answer yes or no. We need this answer to check for signs that need urgent help."
+CONFLICTING_MESSAGE = "We got two different answers to this question. Choose one."
+UNRECOGNISED_MESSAGE = (
+    "The form had answers we do not recognise. Please check your answers and send them again."
+)
+EMERGENCY_STANDS = "This does not change the advice: call 999 now."
+URGENT_STANDS = "This does not change the advice: get help today. Call 111 or your GP surgery."
+EVERY_QUESTION = [*RED_FLAGS, *GP_QUESTIONS, "duration_weeks"]
+
+
+def text_of(slug):
+    return Question.objects.get(slug=slug).text
+
+
+def listed(html, css_class):
+    """The items of one list on the result page (e.g. the questions not answered)."""
+    found = re.search(rf'<ul class="{css_class}">(.*?)</ul>', html, re.S)
+    if found is None:
+        return []
+    return [item.strip() for item in re.findall(r"<li>(.*?)</li>", found.group(1), re.S)]
+
+
+def escaped(text):
+    return text.replace("&", "&amp;").replace("'", "&#x27;").replace('"', "&quot;")
+
+
+def assert_emergency_advice(response, number="999"):
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert disposition_of(response) == "emergency"
+    assert f"Call {number} now or go to the emergency department" in html
+    assert re.search(rf'<a [^>]*href="tel:{number}"[^>]*>Call {number}</a>', html)
+    assert "There is a problem" not in html
+    assert REQUIRED_MESSAGE not in html
     return html
