@@ -7,12 +7,12 @@ the page unescaped.
 
 import html
 import re
-import threading
 from functools import lru_cache
 
-import snowballstemmer
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+
+from governance.stemming import english_stem
 
 SNIPPET_WORDS = 32
 WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
@@ -31,10 +31,6 @@ STOP_WORD_LIST = (
 STOP_WORDS = frozenset(STOP_WORD_LIST.split())
 
 
-# A Snowball stemmer keeps the word it is working on in itself, so each thread has its own.
-stemmers = threading.local()
-
-
 @lru_cache(maxsize=20000)  # Snowball in pure Python takes ~30 µs a word; a page stems thousands
 def stem(word):
     """The word as PostgreSQL's `english` configuration indexes it: its Snowball English stem.
@@ -45,10 +41,7 @@ def stem(word):
     word = word.replace("\u2019", "'")
     if any(character.isdigit() for character in word):
         return word
-    stemmer = getattr(stemmers, "english", None)
-    if stemmer is None:
-        stemmer = stemmers.english = snowballstemmer.stemmer("english")
-    return stemmer.stemWord(word)
+    return english_stem(word)
 
 
 def phrase_stems(text):

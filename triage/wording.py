@@ -4,11 +4,10 @@ stems. Pure functions over word tables (the tables are most of this module).
 """
 
 import re
-import threading
 import unicodedata
 from functools import lru_cache
 
-import snowballstemmer
+from governance.stemming import english_stem
 
 
 def word_set(text):
@@ -214,10 +213,6 @@ def spelling(word):
     return word
 
 
-# A Snowball stemmer keeps the word it is working on in itself, so each thread has its own.
-stemmers = threading.local()
-
-
 @lru_cache(maxsize=50000)  # Snowball in pure Python takes ~40 µs a word
 def stem(word):
     """The word as phrases are compared: its Snowball English stem, after SAME_MEANING.
@@ -227,10 +222,7 @@ def stem(word):
     word = SAME_MEANING.get(word, word)
     if word in KEEP_WHOLE or any(character.isdigit() for character in word):
         return word
-    stemmer = getattr(stemmers, "english", None)
-    if stemmer is None:
-        stemmer = stemmers.english = snowballstemmer.stemmer("english")
-    return stemmer.stemWord(word)
+    return english_stem(word)
 
 
 def stem_start(word_stem):
