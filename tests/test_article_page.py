@@ -221,11 +221,15 @@ def test_article_page_query_count_is_constant(
 ):
     article = build_article(sections, treatments, references)
 
-    with django_assert_max_num_queries(10):
+    # Two of these build the care card: the topic's red flags and the tiers' headings.
+    with django_assert_max_num_queries(12):
         response = client.get(article.get_absolute_url())
 
     assert response.status_code == 200
-    assert response.content.decode().count('class="section-heading"') == sections
+    html = response.content.decode()
+    # The sections, and the "when to get medical help" care card the article lacked.
+    assert html.count('class="section-heading"') == sections + 1
+    assert 'id="care-card"' in html
 
 
 @pytest.mark.parametrize("sections", [3, 60])
@@ -234,7 +238,7 @@ def test_article_page_query_count_for_staff_stays_bounded(
 ):
     article = build_article(sections, 20, 20)
 
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(12):
         response = clinician_client.get(article.get_absolute_url())
 
     assert response.status_code == 200

@@ -2,7 +2,8 @@
 write, ordinary words that are not red flags, normalising, the shipped data, speed, and
 properties no table can check (surrounding words, case and punctuation, stemming).
 
-No database: the matcher is a pure function over the shipped red_flags.json.
+No database: the matcher is a pure function over the shipped red flags
+(triage/migrations/0003_red_flags.json).
 """
 
 import importlib
@@ -150,8 +151,15 @@ def test_normalise(text, expected):
 
 
 def checker_questions():
-    migration = importlib.import_module("triage.migrations.0002_default_checker")
-    return {slug: disposition for slug, _, disposition, *_ in migration.QUESTIONS}
+    """The shipped checker's questions and their levels, as its migrations install them."""
+    checker = importlib.import_module("triage.migrations.0002_default_checker")
+    added = importlib.import_module("triage.migrations.0003_red_flags")
+    levels = {flag.slug: flag.level for flag in RED_FLAGS}
+    return (
+        {slug: disposition for slug, _, disposition, *_ in checker.QUESTIONS}
+        | {"duration_weeks": "gp"}
+        | {slug: levels[slug] for slug, *_ in added.NEW_QUESTIONS}
+    )
 
 
 def test_levels_agree_with_the_symptom_checker():
@@ -159,9 +167,8 @@ def test_levels_agree_with_the_symptom_checker():
     shared = {flag.slug: flag.level for flag in RED_FLAGS if flag.slug in questions}
     assert shared, "no red flag uses a checker question's slug"
     assert shared == {slug: questions[slug] for slug in shared}
-    # Every red-flag question of the checker has its red flag here.
-    red_flag_questions = {slug for slug, level in questions.items() if level in (EMERGENCY, URGENT)}
-    assert red_flag_questions <= set(shared)
+    # Every red flag has its checker question, and every checker question its red flag.
+    assert set(shared) == {flag.slug for flag in RED_FLAGS} == set(questions)
 
 
 def test_the_shipped_data_is_well_formed():
@@ -172,7 +179,9 @@ def test_the_shipped_data_is_well_formed():
         assert re.fullmatch(r"[a-z_]+", entry["slug"])
         assert entry["level"] in ("emergency", "urgent", "gp")
         assert entry["noticed"] and len(entry["noticed"].split()) <= 25
-        assert entry["phrases"] and len(set(entry["phrases"])) == len(entry["phrases"])
+        assert len(set(entry["phrases"])) == len(entry["phrases"])
+        # Readers' words are looked for at the emergency and urgent levels.
+        assert entry["phrases"] or entry["level"] == "gp", entry["slug"]
     slugs = {entry["slug"] for entry in entries}
     required = {
         "saddle_numbness",

@@ -7,7 +7,8 @@ alarm (run with -s to see the rates). Properties check what no table can: ordina
 around an emergency phrase never hide it; case and punctuation never change the answer;
 a negation after a phrase never cancels it.
 
-No database: the matcher is a pure function over the shipped red_flags.json.
+No database: the matcher is a pure function over the shipped red flags
+(triage/migrations/0003_red_flags.json).
 """
 
 import re

@@ -4,6 +4,8 @@ import re
 
 import pytest
 
+from triage.models import RedFlag
+
 from .checker_forms import URL, answers, disposition_of, submit
 from .factories import ArticleFactory, ArticleTreatmentFactory, SectionFactory, TopicFactory
 from .triage_spec import EMERGENCY_QUESTIONS, GP_QUESTIONS, URGENT_QUESTIONS
@@ -63,13 +65,22 @@ def test_the_result_lists_every_answer_that_led_there_most_urgent_first(client):
     html = response.content.decode()
     deciding = html.index("You said:")
     others = html.index("You also said:")
-    saddle = html.index("you have numbness or tingling around your genitals, bottom or inner")
-    fever = html.index("you have a high temperature, or feel hot and shivery")
-    worried = html.index("you are worried about the pain or finding it hard to cope")
+    # A yes is repeated in its red flag's own words, as the care card lists it.
+    saddle = html.index("numbness, tingling or no feeling around your bottom, genitals or inner")
+    fever = html.index("a high temperature, or you feel hot and shivery")
+    worried = html.index("you are worried about the pain, or finding it hard to cope")
     weeks = html.index("the pain has lasted 8 weeks")
     assert deciding < saddle < others < fever < worried
     assert others < weeks
     assert "you have lost weight without trying" not in html
+
+
+def test_the_result_repeats_a_yes_in_the_red_flags_current_wording(client):
+    RedFlag.objects.filter(slug="fever").update(noticed="a fever, or you feel hot and shaky")
+
+    html = submit(client, fever="yes").content.decode()
+
+    assert "<li>a fever, or you feel hot and shaky</li>" in html
 
 
 def test_a_self_care_result_says_no_warning_signs_and_how_long(client):

@@ -7,7 +7,7 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 
 from triage.engine import Disposition
-from triage.models import Advice, Question, Vignette
+from triage.models import Advice, Question, RedFlag, Vignette
 
 from .triage_rules import SPEC_DISPOSITIONS
 from .triage_spec import EMERGENCY_QUESTIONS, GP_QUESTIONS, URGENT_QUESTIONS
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def test_the_default_questions_follow_the_spec():
     questions = {q.slug: q for q in Question.objects.all()}
 
-    assert Question.objects.count() == 16
+    assert Question.objects.count() == 23
     assert {slug: q.disposition for slug, q in questions.items()} == SPEC_DISPOSITIONS
     assert all(q.active for q in questions.values())
     duration = questions["duration_weeks"]
@@ -31,9 +31,10 @@ def test_the_default_questions_follow_the_spec():
 def test_the_red_flags_are_asked_first():
     asked = [q.slug for q in Question.objects.asked()]
 
-    assert set(asked[:4]) == set(EMERGENCY_QUESTIONS)
-    assert set(asked[4:12]) == set(URGENT_QUESTIONS)
-    assert set(asked[12:]) == {*GP_QUESTIONS, "duration_weeks"}
+    emergency, urgent = len(EMERGENCY_QUESTIONS), len(URGENT_QUESTIONS)
+    assert set(asked[:emergency]) == set(EMERGENCY_QUESTIONS)
+    assert set(asked[emergency : emergency + urgent]) == set(URGENT_QUESTIONS)
+    assert set(asked[emergency + urgent :]) == {*GP_QUESTIONS, "duration_weeks"}
 
 
 def test_there_is_advice_for_every_disposition():
@@ -77,22 +78,25 @@ def test_the_data_migration_installs_the_same_checker_on_an_empty_database():
                 (Question, ["slug", "text", "hint", "said", "group", "kind", "disposition"]),
                 (Question, ["slug", "group_order", "threshold_weeks", "order", "active"]),
                 (Advice, ["disposition", "headline", "action", "safety_netting"]),
+                (Advice, ["disposition", "care_card_heading"]),
+                (RedFlag, ["slug", "level", "noticed", "phrases", "question__slug", "order"]),
                 (Vignette, ["name", "expected", "note"]),
             ]
         ]
 
     installed = contents()
     installed_answers = {v.name: v.answers for v in Vignette.objects.all()}
-    migration = importlib.import_module("triage.migrations.0002_default_checker")
-    state = MigrationLoader(connection).project_state(
-        ("triage", "0002_default_checker"), at_end=False
-    )
+    checker = importlib.import_module("triage.migrations.0002_default_checker")
+    red_flags = importlib.import_module("triage.migrations.0003_red_flags")
+    state = MigrationLoader(connection).project_state(("triage", "0003_red_flags"))
+    RedFlag.objects.all().delete()
     Vignette.objects.all().delete()
     Advice.objects.all().delete()
     Question.objects.all().delete()
 
-    migration.install_default_checker(state.apps, None)
+    checker.install_default_checker(state.apps, None)
+    red_flags.install_red_flags(state.apps, None)
 
-    assert (Question.objects.count(), Advice.objects.count()) == (16, 4)
+    assert (Question.objects.count(), Advice.objects.count()) == (23, 4)
     assert contents() == installed
     assert {v.name: v.answers for v in Vignette.objects.all()} == installed_answers

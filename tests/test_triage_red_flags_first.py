@@ -85,9 +85,9 @@ def test_the_most_urgent_red_flag_given_wins_and_every_yes_is_listed(client):
     html = client.post(URL, {"fever": "yes", "both_legs": "yes", "worried": "yes"}).content.decode()
 
     assert 'data-disposition="emergency"' in html
-    assert "you have pain, numbness or weakness in both legs" in html
-    assert "you have a high temperature, or feel hot and shivery" in html
-    assert "you are worried about the pain or finding it hard to cope" in html
+    assert "pain, numbness, tingling or weakness in both legs" in html
+    assert "a high temperature, or you feel hot and shivery" in html
+    assert "you are worried about the pain, or finding it hard to cope" in html
     assert recorded_counts() == ({"emergency": 1}, {"both_legs": 1, "fever": 1, "worried": 1})
 
 

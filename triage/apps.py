@@ -1,6 +1,38 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+FIRST_VERSION_COMMENT = "Shipped with SpasmCMS"
 
 
 class TriageConfig(AppConfig):
     name = "triage"
-    verbose_name = "Symptom checker"
+    verbose_name = "Symptom checker and red flags"
+
+    def ready(self):
+        from . import signals  # noqa: F401  (retires cached pages when the rule set changes)
+
+        post_migrate.connect(record_first_versions, sender=self, dispatch_uid="triage-first")
+
+
+def record_first_versions(sender, using, apps, **kwargs):
+    """Give every shipped question, advice, test case and red flag a first version in
+    History, so a clinician can always compare with, or go back to, what shipped.
+
+    Runs after every migrate; objects that already have a version are left alone.
+    """
+    import reversion
+    from django.core.management import call_command
+
+    try:
+        apps.get_model("triage", "RedFlag")
+    except LookupError:
+        return  # migrated back to before the rule set existed
+    kept = [
+        model._meta.label
+        for model in sender.get_models()
+        if reversion.is_registered(model)  # those with a History page in the admin
+    ]
+    if kept:
+        call_command(
+            "createinitialrevisions", *kept, comment=FIRST_VERSION_COMMENT, using=using, verbosity=0
+        )

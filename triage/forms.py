@@ -5,8 +5,9 @@ from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
+from governance.helplines import fill_in_numbers
+
 from .engine import NO, YES, AnswerKind
-from .helplines import fill_in_numbers
 from .models import Question
 
 MAX_WEEKS = 520

@@ -1,17 +1,24 @@
-"""The symptom checker's clinical content: questions, advice and safety vignettes.
+"""The site's clinical rule set: red flags, the checker's questions, advice and vignettes.
 
 Clinicians own the wording and the rules; code owns the safety checks. Every change to a
-question is tried against all safety vignettes first, and refused if it would make one
-that passes fail.
+question or a red flag is tried against all safety vignettes first, and refused if it
+would make one that passes fail.
+
+A red flag is the one clinical object every channel reads: the care card on each article
+of its topic lists it, the checker asks about it (its question's advice level is the red
+flag's level), and comments and searches are matched against its phrases.
 """
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
+from articles.models import Topic
 from governance.counters import count_one
+from governance.helplines import EMERGENCY_PLACEHOLDER, URGENT_PLACEHOLDER
 
+from . import red_flags as matching
 from .engine import AnswerKind, Disposition, Rule, triage
 
 DISPOSITION_CHOICES = [(disposition.value, disposition.label) for disposition in Disposition]
@@ -127,6 +134,15 @@ class Question(models.Model):
             original = Question.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
             if original and original != self.slug:
                 raise ValidationError({"slug": "The question's fixed name cannot be changed."})
+            red_flag = RedFlag.objects.filter(question=self).first()
+            if red_flag is not None and self.disposition != red_flag.level:
+                raise ValidationError(
+                    {
+                        "disposition": f"This question asks about the red flag “{red_flag}”, "
+                        "so its advice is that red flag's level. Change the level on the red "
+                        "flag: every channel reads it from there."
+                    }
+                )
         if self.disposition not in Disposition or self.kind not in AnswerKind:
             return  # the field itself reports the problem; there is no rule to check yet
         self.check_rule_is_complete()
@@ -190,8 +206,19 @@ class Question(models.Model):
             )
 
 
+# The advice for these levels must send the reader to this number, in these fields.
+NUMBER_REQUIRED = {
+    Disposition.EMERGENCY: EMERGENCY_PLACEHOLDER,
+    Disposition.URGENT: URGENT_PLACEHOLDER,
+}
+
+
 class Advice(models.Model):
-    """What readers are told for each disposition. Numbers come from settings."""
+    """What readers are told for each disposition. Numbers come from settings.
+
+    The checker's result, the care card's tier headings, and the advice shown for a comment
+    or a search that mentions a red flag all read these texts.
+    """
 
     disposition = models.CharField(max_length=20, choices=DISPOSITION_CHOICES, unique=True)
     headline = models.CharField(
@@ -209,6 +236,13 @@ class Advice(models.Model):
         default=False,
         help_text="Show the curated treatments and links to the articles' treatment sections.",
     )
+    care_card_heading = models.CharField(
+        "care card heading",
+        max_length=200,
+        blank=True,
+        help_text="The words above this level's list of warning signs on every article's "
+        "care card, e.g. “Call {emergency_number} or go to A&E now if you have:”.",
+    )
 
     class Meta:
         verbose_name_plural = "advice"
@@ -216,6 +250,20 @@ class Advice(models.Model):
 
     def __str__(self):
         return Disposition(self.disposition).label
+
+    def clean(self):
+        """Emergency and urgent advice must tell the reader which number to call."""
+        placeholder = NUMBER_REQUIRED.get(self.disposition)
+        if placeholder is None:
+            return
+        errors = {
+            field: f"Advice at this level must tell readers to call the number: write "
+            f"{placeholder} here (the site fills in the number from its settings)."
+            for field in ("headline", "action", "care_card_heading")
+            if placeholder not in getattr(self, field)
+        }
+        if errors:
+            raise ValidationError(errors)
 
 
 class Vignette(models.Model):
@@ -250,6 +298,144 @@ class Vignette(models.Model):
 
     def passes(self, rules):
         return self.outcome(rules).disposition == self.expected
+
+
+RED_FLAG_LEVELS = [
+    (level.value, level.label)
+    for level in (Disposition.EMERGENCY, Disposition.URGENT, Disposition.GP)
+]
+
+
+class RedFlagQuerySet(models.QuerySet):
+    def live(self):
+        return self.filter(active=True).order_by("order", "pk")
+
+    def for_topics(self, topics):
+        """The live red flags of these topics, each once."""
+        return self.live().filter(topic__in=topics).distinct()
+
+    def matchers(self):
+        """The live red flags that readers' words can be matched against, as the pure
+        matcher's values (most urgent first once matched)."""
+        return tuple(red_flag.as_matcher() for red_flag in self.live() if red_flag.phrase_list)
+
+
+class RedFlag(models.Model):
+    """A warning sign: what the reader notices, how urgent it is, the checker question that
+    asks about it, and the words readers use for it."""
+
+    topic = models.ForeignKey(
+        Topic,
+        on_delete=models.PROTECT,
+        related_name="red_flags",
+        help_text="Every article of this topic shows this red flag on its care card.",
+    )
+    slug = models.SlugField(
+        max_length=50,
+        help_text="A fixed name for this red flag, e.g. “saddle_numbness”.",
+    )
+    level = models.CharField(
+        max_length=20,
+        choices=RED_FLAG_LEVELS,
+        help_text="How urgently a reader with this sign needs help. It is also the advice "
+        "of its checker question. Lowering it needs a second clinician's approval.",
+    )
+    noticed = models.CharField(
+        "what the reader notices",
+        max_length=200,
+        help_text="Plain words, as they finish “Get help if you have …”, e.g. “numbness "
+        "or tingling around your bottom, genitals or inner thighs”. Shown on the care "
+        "card, on the checker's result and in the advice for a comment or a search.",
+    )
+    question = models.OneToOneField(
+        "Question",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="red_flag",
+        verbose_name="checker question",
+        help_text="The symptom checker's question that asks about this sign.",
+    )
+    phrases = models.TextField(
+        "readers' words for it",
+        blank=True,
+        help_text="One phrase a line, as readers write it in a comment or a search, e.g. "
+        "“numb bum” or “can't pee”. Spelling, plurals and apostrophes are matched "
+        "loosely. Needed for emergency and urgent red flags.",
+    )
+    order = models.PositiveIntegerField(
+        default=0, help_text="Position on the care card within its level; lowest first."
+    )
+    active = models.BooleanField(
+        default=True,
+        help_text="Untick to stop using this red flag everywhere (needs a second clinician's "
+        "approval).",
+    )
+
+    objects = RedFlagQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["topic", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["topic", "slug"], name="one_red_flag_slug_a_topic")
+        ]
+
+    def __str__(self):
+        return self.noticed
+
+    @transaction.atomic
+    def save(self, *args, **kwargs):
+        self.check_vignettes()
+        super().save(*args, **kwargs)
+        if self.question_id:
+            # One level everywhere: the checker question's advice follows its red flag.
+            question = self.question_after()
+            Question.objects.filter(pk=question.pk).update(
+                disposition=question.disposition, active=question.active
+            )
+
+    @property
+    def phrase_list(self):
+        return tuple(
+            dict.fromkeys(line.strip() for line in self.phrases.splitlines() if line.strip())
+        )
+
+    @property
+    def disposition(self):
+        return Disposition(self.level)
+
+    def as_matcher(self):
+        return matching.RedFlag(
+            slug=self.slug, level=self.level, noticed=self.noticed, phrases=self.phrase_list
+        )
+
+    def clean(self):
+        if self.level not in dict(RED_FLAG_LEVELS):
+            return
+        errors = {}
+        if self.level != Disposition.GP and not self.phrase_list:
+            errors["phrases"] = (
+                "An emergency or urgent red flag needs at least one phrase, so a comment or "
+                "a search that mentions it gets its advice."
+            )
+        try:
+            self.as_matcher()
+        except ValueError:
+            errors["phrases"] = "Every phrase needs at least one word."
+        if errors:
+            raise ValidationError(errors)
+        self.check_vignettes()
+
+    def question_after(self):
+        """The checker question as this red flag would leave it."""
+        question = Question.objects.get(pk=self.question_id)
+        question.disposition = self.level
+        question.active = question.active and self.active
+        return question
+
+    def check_vignettes(self):
+        if self.question_id:
+            self.question_after().check_vignettes()
 
 
 class DailyCount(models.Model):

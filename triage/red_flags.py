@@ -3,8 +3,8 @@
 A reader who writes "can't feel my bum" or "peed myself" may have cauda equina syndrome and
 must be shown the emergency advice at once, however they spell it. This module is pure (no
 database, no Django, no HTTP): text and red flags in, the red flags it mentions out, most
-urgent first. The shipped flags live in red_flags.json; later a clinician-edited model will
-be seeded from it and hand its rows to the same functions.
+urgent first. Clinicians edit the red flags in the admin (triage.models.RedFlag, first
+installed from migrations/0003_red_flags.json); the model hands its rows to these functions.
 
 How a phrase matches, and why:
 - Both the text and the phrase are normalised (case, apostrophes, contractions, British and
@@ -51,7 +51,8 @@ from .wording import (
     stem_start,
 )
 
-DEFAULT_PATH = Path(__file__).with_name("red_flags.json")
+# The red flags SpasmCMS ships, as the data migration that installs them reads them.
+DEFAULT_PATH = Path(__file__).parent / "migrations" / "0003_red_flags.json"
 LEVELS = (Disposition.EMERGENCY, Disposition.URGENT, Disposition.GP)
 
 # At most this many words (little words free) between two words of a phrase, and at most
@@ -81,7 +82,7 @@ class RedFlag:
         object.__setattr__(self, "level", Disposition(self.level))
         object.__setattr__(self, "phrases", tuple(self.phrases))
         patterns = tuple(phrase_pattern(phrase) for phrase in self.phrases)
-        if not patterns or not all(patterns):
+        if not all(patterns):
             raise ValueError(f"Red flag {self.slug!r}: every phrase needs a word.")
         object.__setattr__(self, "patterns", patterns)
 

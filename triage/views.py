@@ -8,9 +8,9 @@ from django.views.decorators.http import require_http_methods
 
 from articles.models import Section, Treatment
 
-from .engine import triage
+from .engine import AnswerKind, triage
 from .forms import TriageForm
-from .models import Advice, Question, record_outcome
+from .models import Advice, Question, RedFlag, record_outcome
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +48,14 @@ def checker_after_expired_token(request):
     return render(request, "triage/checker.html", {"form": form, "token_expired": True}, status=403)
 
 
+def reason_words(rule, signs, weeks):
+    """How the result repeats an answer: the red flag's own words for a yes (the wording
+    the care card and comment advice use too), or the question's, with the weeks filled in."""
+    if rule.slug in signs and rule.kind == AnswerKind.YES_NO:
+        return signs[rule.slug]
+    return rule.said.replace("{weeks}", str(weeks))
+
+
 def result(request, form, *, count, token_expired=False, status=200):
     """The result page for the answers that could be read, and what could not be used."""
     answers = form.answers()
@@ -55,10 +63,18 @@ def result(request, form, *, count, token_expired=False, status=200):
     advice = Advice.objects.filter(disposition=outcome.disposition).first()
     suggest_treatments = advice is not None and advice.show_treatments
     topic = settings.SYMPTOM_CHECKER_TOPIC
+    weeks = answers.get("duration_weeks")
+    signs = dict(
+        RedFlag.objects.live()
+        .filter(question__in=form.questions)
+        .values_list("question__slug", "noticed")
+    )
     context = {
         "outcome": outcome,
         "advice": advice,
-        "weeks": answers.get("duration_weeks"),
+        "weeks": weeks,
+        "deciding": [reason_words(rule, signs, weeks) for rule in outcome.deciding_reasons],
+        "others": [reason_words(rule, signs, weeks) for rule in outcome.other_reasons],
         "gaps": form.gaps(),
         "token_expired": token_expired,
         "treatments": (

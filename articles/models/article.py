@@ -49,6 +49,11 @@ class TableOfContents:
     def __len__(self):
         return len(self.sections)
 
+    @property
+    def urgent_advice(self):
+        """The "when to get help" section readers are pointed to from the top, or None."""
+        return next((section for section in self.sections if section.is_urgent_advice), None)
+
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):

@@ -3,6 +3,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.text import slugify
 
+from governance.helplines import literal_helpline_message, literal_helplines
+
 from ..markdown import render_markdown
 from .publication import is_published
 
@@ -80,7 +82,10 @@ class Section(models.Model):
     body = models.TextField(
         blank=True,
         help_text="Plain text with simple formatting: a blank line starts a new paragraph, "
-        "“- ” starts a bullet point, **bold** for emphasis, [link text](https://…) for links.",
+        "“- ” starts a bullet point, **bold** for emphasis, [link text](https://…) for links. "
+        "Write {emergency_number} or {urgent_number} for the help-line numbers. In a “when "
+        "to get help” section, the care card with the topic's red flags comes first: add "
+        "only points for this article.",
     )
     body_html = models.TextField(editable=False, blank=True)
     # PostgreSQL full-text search: the article's title and standfirst with this section's
@@ -104,6 +109,9 @@ class Section(models.Model):
         super().save(*args, **kwargs)
 
     def clean(self):
+        numbers = literal_helplines(self.body)
+        if numbers:
+            raise ValidationError({"body": literal_helpline_message(numbers)})
         if self.parent_id is None:
             return
         if self.parent_id == self.pk:

@@ -1,4 +1,7 @@
+from django.core.exceptions import ValidationError
 from django.db import models
+
+from governance.helplines import literal_helpline_message, literal_helplines
 
 from .publication import is_published
 
@@ -54,7 +57,7 @@ class Treatment(models.Model):
         blank=True,
         verbose_name="cautions / who should not use it",
         help_text="Side effects, and who should not use it or should ask a pharmacist or "
-        "doctor first.",
+        "doctor first. Write {emergency_number} or {urgent_number} for the help-line numbers.",
     )
     evidence_note = models.TextField(
         blank=True,
@@ -71,6 +74,15 @@ class Treatment(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        errors = {
+            field: literal_helpline_message(numbers)
+            for field in ("summary", "how_it_helps", "cautions", "evidence_note")
+            if (numbers := literal_helplines(getattr(self, field)))
+        }
+        if errors:
+            raise ValidationError(errors)
 
 
 class ArticleTreatment(models.Model):

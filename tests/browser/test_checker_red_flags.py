@@ -56,7 +56,7 @@ def test_one_red_flag_alone_gives_the_emergency_advice_at_once(another_visit, ja
         expect(gaps.locator("ul.unanswered > li")).to_have_text(unanswered)
         expect(gaps.get_by_text("This does not change the advice: call 999 now.")).to_be_visible()
         why = page.locator(".triage-why").get_by_role("listitem")
-        expect(why).to_have_text([saddle_numbness.said])
+        expect(why).to_have_text([saddle_numbness.red_flag.noticed])
         # On a phone the call button fits the screen and comes before the list of gaps.
         call_box = call.bounding_box()
         assert call_box["x"] >= 0 and call_box["x"] + call_box["width"] <= PHONE["width"]

@@ -101,7 +101,7 @@ def test_symptom_checker_by_keyboard(visit):
     result = page.locator("[data-disposition]")
     expect(result).to_have_attribute("data-disposition", "urgent")
     expect(page.locator(".triage-why")).to_contain_text(
-        "you have a high temperature, or feel hot and shivery"
+        "a high temperature, or you feel hot and shivery"
     )
 
 

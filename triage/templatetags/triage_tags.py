@@ -1,13 +1,25 @@
 from django import template
 
-from triage.helplines import fill_in_numbers
+from governance.helplines import fill_in_numbers
+from triage.care_card import care_card_for
 
 register = template.Library()
 
 register.filter("with_numbers", fill_in_numbers)
 
 
-@register.filter
-def said_with_weeks(rule, weeks):
-    """How the result repeats an answer (“you have …”), with {weeks} filled in."""
-    return rule.said.replace("{weeks}", str(weeks))
+@register.simple_tag
+def care_card_tiers(article):
+    """The article's care card tiers, most urgent first (empty if its topics have none)."""
+    return care_card_for(article)
+
+
+@register.inclusion_tag("triage/care_card.html", takes_context=True)
+def care_card(context, article, heading_tag="h3"):
+    """The "when to get help" card built from the red flags of the article's topics."""
+    return {
+        "tiers": care_card_for(article),
+        "heading_tag": heading_tag,
+        "emergency_number": context.get("emergency_number"),
+        "urgent_number": context.get("urgent_number"),
+    }

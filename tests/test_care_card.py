@@ -1,0 +1,192 @@
+"""The care card: every article of a topic shows the topic's red flags, from the rule set the
+checker reads, in three tiers, with the help-line numbers from settings only."""
+
+import re
+from html import unescape
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+
+from articles.models import Article, Section, Treatment
+from triage.engine import triage
+from triage.models import Question, RedFlag
+
+from .factories import ArticleFactory, SectionFactory, TopicFactory
+from .page_cache_helpers import save
+
+pytestmark = pytest.mark.django_db
+
+
+TIER = re.compile(
+    r'<section class="care-tier care-tier-(?P<level>\w+)".*?'
+    r'class="care-tier-heading">(?P<heading>.*?)</h\d>.*?'
+    r'<ul class="care-tier-signs">(?P<signs>.*?)</ul>',
+    re.DOTALL,
+)
+
+
+def care_card(html):
+    """The care card's tiers on a page: [(level, heading, [signs])]."""
+    return [
+        (
+            tier["level"],
+            unescape(tier["heading"]).strip(),
+            [unescape(sign) for sign in re.findall(r"<li>(.*?)</li>", tier["signs"])],
+        )
+        for tier in TIER.finditer(html)
+    ]
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo_content", verbosity=0)
+
+
+def back_pain_article(**fields):
+    article = ArticleFactory(**fields)
+    article.topics.add(TopicFactory(slug="back-pain"))
+    return article
+
+
+def test_every_demo_article_of_the_topic_and_the_checker_agree_on_every_red_flag(client, demo):
+    rules = Question.objects.rules()
+    red_flags = {red_flag.noticed: red_flag for red_flag in RedFlag.objects.live()}
+    articles = Article.objects.filter(topics__slug="back-pain")
+    assert articles.count() >= 4
+
+    for article in articles:
+        tiers = care_card(client.get(article.get_absolute_url()).content.decode())
+        assert [level for level, *_ in tiers] == ["emergency", "urgent", "gp"], article.slug
+        listed = {sign: level for level, _, signs in tiers for sign in signs}
+        assert set(listed) == set(red_flags), article.slug
+        for sign, level in listed.items():
+            question = red_flags[sign].question
+            answer = "yes" if question.kind == "yes_no" else question.threshold_weeks
+            # The checker, asked only this, gives the level the card lists it under.
+            assert triage({question.slug: answer}, rules).disposition == level, sign
+
+
+def test_the_tiers_say_what_to_do_with_the_numbers_from_settings(client, demo, settings):
+    settings.EMERGENCY_NUMBER, settings.URGENT_NUMBER = "112", "116 117"
+
+    html = client.get("/articles/back-muscle-spasms/").content.decode()
+
+    (_, emergency, _), (_, urgent, _), (_, gp, _) = care_card(html)
+    assert emergency == "Call 112 or go to A&E now if you have any of these:"
+    assert urgent.startswith("Get help today: call 116 117 or ask for an urgent GP appointment")
+    assert gp == "See a GP or physiotherapist soon if:"
+    assert 'href="tel:112"' in html
+    assert "999" not in html and "111" not in html
+
+
+def test_an_article_without_a_when_to_get_help_section_still_gets_the_card(client):
+    article = back_pain_article()
+    SectionFactory(article=article, heading="What it is")
+
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    assert '<h2 id="when-to-get-help" class="section-heading">When to get medical help</h2>' in html
+    assert 'href="#when-to-get-help"' in html  # pointed to from the top of the page
+    assert care_card(html)[0][0] == "emergency"
+
+
+def test_the_article_adds_its_own_points_after_the_card(client):
+    article = back_pain_article()
+    SectionFactory(
+        article=article,
+        kind=Section.Kind.URGENT_ADVICE,
+        heading="When to get help",
+        body="Sciatica in both legs counts as symptoms in both legs.",
+    )
+
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    assert html.index('id="care-card"') < html.index("Sciatica in both legs counts")
+    assert "When to get medical help</h2>" not in html  # one card, in the article's section
+
+
+def test_an_article_of_a_topic_with_no_red_flags_keeps_its_own_words(client, settings):
+    settings.EMERGENCY_NUMBER = "112"
+    article = ArticleFactory()
+    article.topics.add(TopicFactory(slug="leg-cramps"))
+    SectionFactory(
+        article=article,
+        kind=Section.Kind.URGENT_ADVICE,
+        body="**Call {emergency_number} now if** one leg is swollen and you are short of breath.",
+    )
+
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    assert 'id="care-card"' not in html
+    assert "<strong>Call 112 now if</strong> one leg is swollen" in html
+
+
+def test_a_clinician_rewording_a_red_flag_changes_every_card_at_once(client):
+    article = back_pain_article()
+    client.get(article.get_absolute_url())  # now in the page cache
+    saddle = RedFlag.objects.get(slug="saddle_numbness")
+
+    save(saddle, noticed="a numb bottom, genitals or inner thighs")
+
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "<li>a numb bottom, genitals or inner thighs</li>" in html
+
+
+def test_a_switched_off_red_flag_leaves_the_card(client):
+    article = back_pain_article()
+    RedFlag.objects.filter(slug="upper_back").update(active=False)
+
+    html = client.get(article.get_absolute_url()).content.decode()
+    signs = [sign for *_, tier_signs in care_card(html) for sign in tier_signs]
+
+    assert "the pain is high up in your back, between your shoulder blades" not in signs
+    assert len(signs) == RedFlag.objects.live().count()
+
+
+@pytest.mark.parametrize("number", ["999", "111", "112", "911"])
+def test_a_section_body_with_a_help_line_number_written_out_is_refused(number):
+    section = SectionFactory.build(
+        article=ArticleFactory(), body=f"If it gets worse, call {number} straight away."
+    )
+
+    with pytest.raises(ValidationError) as refused:
+        section.full_clean()
+
+    message = refused.value.message_dict["body"][0]
+    assert f"Write {{emergency_number}} or {{urgent_number}} instead of {number}" in message
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Call {emergency_number} if it gets worse.",
+        "Samaritans are free on 116 123, day or night.",
+        "Get advice [online](https://111.nhs.uk/) any time.",
+        "Walk for 150 minutes a week, or 30 minutes on 5 days.",
+        "Phone 0800 999 123 to book.",
+    ],
+)
+def test_placeholders_and_other_numbers_are_accepted(body):
+    SectionFactory.build(article=ArticleFactory(), body=body).full_clean()
+
+
+def test_a_treatment_caution_with_a_number_written_out_is_refused():
+    treatment = Treatment(name="Talking therapy", slug="talking", summary="Talking helps.")
+    treatment.cautions = "If you feel very low, call 999."
+
+    with pytest.raises(ValidationError) as refused:
+        treatment.full_clean()
+
+    assert set(refused.value.message_dict) == {"cautions"}
+
+
+def test_the_card_is_shown_once_and_pointed_to_from_the_top(client):
+    article = back_pain_article()
+    SectionFactory(article=article, kind=Section.Kind.URGENT_ADVICE, heading="Get help")
+
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    assert html.count('id="care-card"') == 1
+    assert re.search(r'class="urgent-pointer"><a href="#get-help"', html)
+    assert html.index('class="urgent-pointer"') < html.index('id="care-card"')

@@ -1,0 +1,66 @@
+"""The care card: the "when to get help" box every article of a topic shows, built from
+the topic's red flags, so it can never disagree with the checker that reads the same rows.
+
+Three tiers, most urgent first, each headed by its level's care card heading from the
+checker's advice (numbers filled in from settings) and listing the red flags at that level
+in their own plain words.
+"""
+
+from dataclasses import dataclass
+
+from governance.helplines import fill_in_numbers
+
+from .engine import URGENCY_ORDER, Disposition
+from .models import Advice, RedFlag
+
+TIERS = (Disposition.EMERGENCY, Disposition.URGENT, Disposition.GP)
+
+
+@dataclass(frozen=True)
+class Tier:
+    level: Disposition
+    heading: str
+    signs: tuple[str, ...]
+
+
+def care_card_for(article):
+    """The article's care card tiers (empty if none of its topics has red flags).
+
+    Remembered on the article, so the page's pointer and the card itself cost two queries
+    between them.
+    """
+    if not hasattr(article, "_care_card"):
+        article._care_card = build_care_card(RedFlag.objects.for_topics(article.topics.all()))
+    return article._care_card
+
+
+def build_care_card(red_flags):
+    most_urgent = {}
+    for red_flag in red_flags:
+        # A sign in two of the article's topics is listed once, at its more urgent level.
+        known = most_urgent.get(red_flag.slug)
+        if known is None or URGENCY_ORDER.index(red_flag.disposition) < URGENCY_ORDER.index(
+            known.disposition
+        ):
+            most_urgent[red_flag.slug] = red_flag
+    if not most_urgent:
+        return ()
+    headings = dict(Advice.objects.values_list("disposition", "care_card_heading"))
+    tiers = []
+    for level in TIERS:
+        signs = tuple(
+            red_flag.noticed for red_flag in most_urgent.values() if red_flag.level == level
+        )
+        if signs:
+            heading = headings.get(level) or DEFAULT_HEADINGS[level]
+            tiers.append(Tier(level, fill_in_numbers(heading), signs))
+    return tuple(tiers)
+
+
+# Only if a clinician's advice row had no heading: a tier is never shown without one.
+DEFAULT_HEADINGS = {
+    Disposition.EMERGENCY: "Call {emergency_number} or go to A&E now if you have any of these:",
+    Disposition.URGENT: "Get help today: call {urgent_number} or ask for an urgent GP "
+    "appointment if you have any of these:",
+    Disposition.GP: "See a GP or physiotherapist soon if:",
+}
