@@ -12,6 +12,7 @@ from functools import lru_cache
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from governance.helplines import fill_in_numbers
 from governance.stemming import english_stem
 
 SNIPPET_WORDS = 32
@@ -49,8 +50,9 @@ def phrase_stems(text):
 
 
 def plain_text(section):
+    """The section's words as readers see them, help-line numbers filled in."""
     # body_html is our sanitiser's output, so dropping its tags is enough to read the text.
-    return html.unescape(TAG.sub(" ", section.body_html))
+    return fill_in_numbers(html.unescape(TAG.sub(" ", section.body_html)))
 
 
 def snippet(article, section, phrases):

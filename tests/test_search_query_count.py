@@ -21,12 +21,16 @@ def matching_articles(count, start=0):
 def test_a_search_costs_a_fixed_number_of_queries_for_3_or_30_matching_articles(
     client, django_assert_max_num_queries
 ):
-    """Bounded, not equal: with enough title matches the later candidate lookups are skipped."""
+    """Bounded, not equal: with enough title matches the later candidate lookups are skipped.
+
+    The search itself is at most 7; one more reads the live red flags the words are checked
+    against (a search that mentions one reads its advice too).
+    """
     matching_articles(3)
     found(client, "back spasms")  # anything done once per process is done now
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         assert len(found(client, "back spasms")) == 3
 
     matching_articles(27, start=3)
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         assert len(found(client, "back spasms")) == 20  # the most a page shows
