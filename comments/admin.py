@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from . import notifications
@@ -26,6 +27,7 @@ class ClinicianReplyInline(admin.StackedInline):
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     list_display = [
+        "red_flag",
         "short_body",
         "display_name",
         "article",
@@ -34,13 +36,17 @@ class CommentAdmin(admin.ModelAdmin):
         "hidden_by_reports",
         "created_at",
     ]
-    list_filter = ["status", "hidden_by_reports", "article"]
+    list_filter = ["red_flag_urgency", "status", "hidden_by_reports", "article"]
+    # A reader who may need help now comes first: emergencies, then urgent, then the rest,
+    # newest first within each.
+    ordering = ["-red_flag_urgency", "-created_at"]
     search_fields = ["body", "display_name"]
     list_select_related = ["article"]
     actions = ["approve", "reject", "mark_as_spam"]
     date_hierarchy = "created_at"
     inlines = [ClinicianReplyInline]
     readonly_fields = [
+        "red_flag",
         "article",
         "parent",
         "display_name",
@@ -67,6 +73,12 @@ class CommentAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # comments come from readers; clinicians reply on a comment's page
+
+    @admin.display(description="red flag", ordering="red_flag_urgency")
+    def red_flag(self, comment):
+        """The mark set when the comment came in, e.g. “⚠ Possible emergency: …”."""
+        mark = comment.red_flag_mark
+        return format_html("<strong>{}</strong>", mark) if mark else ""
 
     @admin.display(description="comment")
     def short_body(self, comment):

@@ -67,6 +67,13 @@ class Comment(models.Model):
         REJECTED = "rejected", "Rejected"
         SPAM = "spam", "Spam"
 
+    class RedFlagUrgency(models.IntegerChoices):
+        """How urgent a red flag the comment seemed to mention; higher sorts first."""
+
+        NONE = 0, "No red flag"
+        URGENT = 1, "Possible urgent problem"
+        EMERGENCY = 2, "Possible emergency"
+
     article = models.ForeignKey(
         "articles.Article", on_delete=models.CASCADE, related_name="comments"
     )
@@ -88,6 +95,24 @@ class Comment(models.Model):
     status = models.CharField(max_length=10, choices=Status, default=Status.PENDING, db_index=True)
     spam_reason = models.CharField(
         max_length=200, blank=True, help_text="Why the comment went to the spam queue."
+    )
+    red_flag_urgency = models.PositiveSmallIntegerField(
+        "red flag",
+        choices=RedFlagUrgency,
+        default=RedFlagUrgency.NONE,
+        # Both red-flag fields have a database default too: code from before them, still
+        # serving during a deploy, inserts comments without them.
+        db_default=RedFlagUrgency.NONE,
+        help_text="Found when the comment was sent: it seems to mention a warning sign. "
+        "The reader was shown the advice for it at once.",
+    )
+    red_flag_note = models.CharField(
+        "warning signs found",
+        max_length=500,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="The warning signs the comment seems to mention, in the red flags' words.",
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -142,6 +167,14 @@ class Comment(models.Model):
     @property
     def is_clinician_reply(self):
         return self.author_id is not None
+
+    @property
+    def red_flag_mark(self):
+        """The warning for moderators, e.g. “⚠ Possible emergency: numbness …”, or ""."""
+        if not self.red_flag_urgency:
+            return ""
+        note = self.red_flag_note or self.get_red_flag_urgency_display().lower()
+        return f"⚠ {note[:1].upper()}{note[1:]}"
 
     def moderate(self, status, moderator):
         """Record a moderator's decision; it also settles readers' reports."""

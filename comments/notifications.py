@@ -2,6 +2,9 @@
 
 Each is queued with transaction.on_commit(..., robust=True): it runs only once the comment
 is committed, and a failing mail server is logged, never turned into a lost comment.
+
+Staff emails carry a link to the comment, never the reader's words: they are read in
+inboxes and on phones far less protected than the admin.
 """
 
 from django.contrib.auth import get_user_model
@@ -9,27 +12,30 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 
-from governance.roles import MODERATOR
+from governance.roles import CLINICIAN, MODERATOR
 
 
-def moderator_emails():
-    return list(
+def staff_emails(*roles):
+    """The addresses of active staff in any of these roles (group names), each once."""
+    return sorted(
         get_user_model()
-        .objects.filter(groups__name=MODERATOR, is_active=True)
+        .objects.filter(groups__name__in=roles, is_active=True)
         .exclude(email="")
         .values_list("email", flat=True)
         .distinct()
     )
 
 
+def change_page_url(comment, request):
+    return request.build_absolute_uri(reverse("admin:comments_comment_change", args=[comment.pk]))
+
+
 def tell_moderators_a_comment_waits(comment, request):
     def send():
-        recipients = moderator_emails()
+        recipients = staff_emails(MODERATOR)
         if not recipients:
             return
-        url = request.build_absolute_uri(
-            reverse("admin:comments_comment_change", args=[comment.pk])
-        )
+        url = change_page_url(comment, request)
         send_mail(
             subject=f"A comment is waiting for moderation: {comment.article.title}",
             message=(
@@ -37,6 +43,38 @@ def tell_moderators_a_comment_waits(comment, request):
                 f"Status: {comment.get_status_display()}"
                 f"{' (' + comment.spam_reason + ')' if comment.spam_reason else ''}.\n\n"
                 f"Approve or reject it here: {url}\n"
+            ),
+            from_email=None,
+            recipient_list=recipients,
+        )
+
+    transaction.on_commit(send, robust=True)
+
+
+def tell_staff_of_a_red_flag(comment, advice, request):
+    """Moderators and clinicians, at once: a comment seems to mention a warning sign.
+
+    `advice` is what the reader was shown (triage.advice.RedFlagAdvice). Clinicians are
+    told too, so someone who can answer a reader in trouble sees it soon.
+    """
+    possibly = comment.get_red_flag_urgency_display()  # "Possible emergency"
+    signs = "\n".join(f"- {noticed}" for noticed in advice.noticed)
+
+    def send():
+        recipients = staff_emails(MODERATOR, CLINICIAN)
+        if not recipients:
+            return
+        spam = ""
+        if comment.status == comment.Status.SPAM:
+            spam = f"It went to the spam queue ({comment.spam_reason}): look for it there.\n"
+        send_mail(
+            subject=f"{possibly} in a comment waiting for moderation",
+            message=(
+                f"{possibly}: a reader's comment on “{comment.article.title}” seems to "
+                f"mention:\n{signs}\n\n"
+                f"The reader was shown our advice for this straight away "
+                f"({advice.level.label}).\n{spam}\n"
+                f"Please read the comment and decide soon: {change_page_url(comment, request)}\n"
             ),
             from_email=None,
             recipient_list=recipients,

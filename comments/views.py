@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from articles.models import Article
@@ -14,6 +15,8 @@ TOO_MANY_COMMENTS = (
     "You have sent several comments in a short time, so we could not accept this one yet. "
     "Your text is still below: please wait a few minutes and send it again."
 )
+# The tag of the message that carries red-flag advice: the only message shown as HTML.
+RED_FLAG_MESSAGE_TAG = "red-flag"
 
 
 @require_POST
@@ -21,7 +24,8 @@ def post_comment(request, slug):
     """Store a reader's comment as pending (or spam), then post/redirect/get.
 
     Whatever goes wrong, the article comes back with the reader's text intact and the
-    reason next to it.
+    reason next to it. A comment that mentions a red flag brings the advice for it, above
+    the thank-you: the reader must not wait for a moderator to learn they need help now.
     """
     article = get_object_or_404(Article.objects.published(), slug=slug)
     form = CommentForm(request.POST)
@@ -31,9 +35,27 @@ def post_comment(request, slug):
         return render_article(request, page, status=status, extra_context={"comment_form": form})
     comment = form.save(commit=False)
     comment.article = article
-    policy.receive(comment, request)
+    red_flag_advice = policy.receive(comment, request)
+    if red_flag_advice is not None:
+        add_red_flag_message(request, red_flag_advice)
     messages.success(request, COMMENT_THANKS)
     return redirect(f"{article.get_absolute_url()}#comments")
+
+
+def add_red_flag_message(request, red_flag_advice):
+    """The advice, rendered now, as a message for the page after the redirect.
+
+    Rendered here, with the numbers from settings, so the next page needs nothing but the
+    message. render_to_string() marks its HTML safe, and message storage keeps that mark;
+    the messages cookie is signed, so no one else can put HTML in a message.
+    """
+    html = render_to_string(
+        "triage/includes/red_flag_advice.html",
+        {"red_flag_advice": red_flag_advice, "mentioned": "comment"},
+        request=request,
+    )
+    level = messages.ERROR if red_flag_advice.is_emergency else messages.WARNING
+    messages.add_message(request, level, html, extra_tags=RED_FLAG_MESSAGE_TAG)
 
 
 def refusal_status(request, article, form):

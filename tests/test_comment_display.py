@@ -129,9 +129,10 @@ def build_comments(article, count, replies):
 def test_an_accepted_comment_costs_a_few_queries_not_a_whole_article_page(
     client, article, django_assert_max_num_queries
 ):
-    """The article, the blocked words and the insert: the page itself is only built again
-    when the comment is refused and must be shown with the reader's words."""
-    with django_assert_max_num_queries(5):
+    """The article, the red flags, the blocked words and the insert (in a savepoint): the
+    page itself is only built again when the comment is refused and must be shown with the
+    reader's words."""
+    with django_assert_max_num_queries(6):
         response = post_comment(client, article)
 
     assert response.status_code == 302

@@ -32,9 +32,7 @@ def reader_pages(client):
     yield "missing page", client.get("/articles/no-such-article/")
 
 
-def test_no_page_gives_a_number_other_than_the_configured_ones(
-    client, numbers_of_another_country
-):
+def test_no_page_gives_a_number_other_than_the_configured_ones(client, numbers_of_another_country):
     seen = 0
     for url, response in reader_pages(client):
         html = response.content.decode()

@@ -30,7 +30,9 @@ def care_card_for(article):
     between them.
     """
     if not hasattr(article, "_care_card"):
-        article._care_card = build_care_card(RedFlag.objects.for_topics(article.topics.all()))
+        topics = list(article.topics.all())  # prefetched with the article's page
+        red_flags = RedFlag.objects.for_topics(topics) if topics else ()
+        article._care_card = build_care_card(red_flags)
     return article._care_card
 
 

@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 
 from ..forms import CommentForm
 from ..models import Comment
+from ..views import RED_FLAG_MESSAGE_TAG
 
 register = template.Library()
 
@@ -13,7 +14,8 @@ def comments_section(context, article):
     """An article's visible comment threads (paged by `?comments=`) and the comment form.
 
     A page shown again after a refused comment puts the reader's form in the context as
-    `comment_form`, so their words and the reasons come back with it.
+    `comment_form`, so their words and the reasons come back with it. Red-flag advice for
+    a comment just sent comes first, as HTML; any other message is text.
     """
     request = context["request"]
     threads = Paginator(
@@ -22,13 +24,19 @@ def comments_section(context, article):
     form = None
     if article.comments_are_open:
         form = context.get("comment_form") or CommentForm()
+    messages = list(context.get("messages") or ())
     return {
         "article": article,
         "request": request,
-        "messages": context.get("messages"),
+        "red_flag_advice_messages": [m for m in messages if is_red_flag_advice(m)],
+        "messages": [m for m in messages if not is_red_flag_advice(m)],
         "comments_page": threads.get_page(request.GET.get("comments")),
         "comment_form": form,
     }
+
+
+def is_red_flag_advice(message):
+    return RED_FLAG_MESSAGE_TAG in message.tags.split()
 
 
 @register.inclusion_tag("admin/includes/comments_waiting.html", takes_context=True)
