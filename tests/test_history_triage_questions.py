@@ -3,7 +3,7 @@
 import pytest
 from reversion.models import Version
 
-from triage.models import Question, Vignette
+from triage.models import Question, RedFlag, Vignette
 
 from .admin_forms import admin_url, change_form_data, question_data, submit_admin_page
 
@@ -28,7 +28,8 @@ def test_a_triage_questions_history_page_loads(clinician_client, clinician):
 
     assert response.status_code == 200
     assert clinician.get_full_name() in response.content.decode()
-    [version] = versions(question)
+    shipped, version = versions(question)
+    assert shipped.revision.comment == "Shipped with SpasmCMS"
     assert version.revision.user == clinician
 
 
@@ -37,7 +38,7 @@ def test_a_clinician_restores_a_triage_questions_wording(clinician_client):
     original = question.text
     save_question(clinician_client, question)
     save_question(clinician_client, question, text="Fever?")
-    first, _ = versions(question)
+    _, first, _ = versions(question)
     url = admin_url(question, "revision", first.pk)
 
     response = submit_admin_page(clinician_client, url)
@@ -45,15 +46,17 @@ def test_a_clinician_restores_a_triage_questions_wording(clinician_client):
     assert response.status_code == 302
     question.refresh_from_db()
     assert question.text == original
-    assert len(versions(question)) == 3
+    assert len(versions(question)) == 4
 
 
 @pytest.fixture
 def fever_made_an_emergency(clinician_client):
     """Fever saved as urgent (version 1), then, with its test cases updated, as an emergency.
 
-    Restoring version 1 now would make the updated safety test cases fail.
+    Restoring version 1 now would make the updated safety test cases fail. The question is
+    one with no red flag (a red flag's question takes the red flag's level, set there).
     """
+    RedFlag.objects.filter(slug="fever").update(question=None)
     question = Question.objects.get(slug="fever")
     save_question(clinician_client, question)
     fever_cases = [v.pk for v in Vignette.objects.all() if v.answers.get("fever") == "yes"]
@@ -81,7 +84,7 @@ def test_saving_an_unsafe_question_through_the_admin_is_refused(
 
 def test_restoring_an_unsafe_question_version_is_refused(clinician_client, fever_made_an_emergency):
     question = fever_made_an_emergency
-    urgent_version, _ = versions(question)
+    _, urgent_version, _ = versions(question)
     url = admin_url(question, "revision", urgent_version.pk)
 
     page = clinician_client.get(url)

@@ -243,7 +243,8 @@ def test_moderator_cannot_compare_versions_of_articles_or_triage_rules(
         with reversion.create_revision():
             setattr(obj, field, words)
             obj.save()
-    first, second = Version.objects.get_for_object(obj).order_by("pk")
+    # The last two: a shipped triage question also has its first version from install.
+    first, second = list(Version.objects.get_for_object(obj).order_by("pk"))[-2:]
     client = login("Moderator")
     app = obj._meta.app_label
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from triage.engine import triage
-from triage.models import Question, UnsafeChange, Vignette
+from triage.models import Question, RedFlag, UnsafeChange, Vignette
 
 from .admin_forms import change_form_data, change_url, submit_admin_page
 from .factories import UserFactory
@@ -87,6 +87,21 @@ def test_changing_what_any_default_question_leads_to_is_refused(slug, dispositio
         changed.save()
 
     assert question(slug).disposition == SPEC_DISPOSITIONS[slug]
+
+
+def test_a_red_flag_questions_level_is_changed_only_on_its_red_flag(clinician_client):
+    Vignette.objects.filter(
+        pk__in=[v.pk for v in Vignette.objects.all() if "fever" in v.answers]
+    ).delete()
+    fever = question("fever")
+    fever.disposition = "emergency"  # with no safety test case of fever left to break
+
+    with pytest.raises(ValidationError, match="Change the level on the red flag"):
+        fever.full_clean()
+
+    page = clinician_client.get(change_url(fever)).content.decode()
+    assert 'name="disposition"' not in page  # shown, not editable
+    assert "Change the level there" in page
 
 
 def test_turning_a_yes_no_question_into_a_weeks_question_is_refused():
@@ -173,8 +188,11 @@ def test_the_slug_cannot_be_changed():
 def test_an_unsafe_change_in_the_admin_is_refused_with_the_broken_cases_named(clinician_client):
     before = question_rows()
     broken = vignettes_with(saddle_numbness="yes")
-    url = change_url(question("saddle_numbness"))
-    response = submit_admin_page(clinician_client, url, {"disposition": "gp"})
+    # The question's level is its red flag's: the change is made there.
+    url = change_url(RedFlag.objects.get(slug="saddle_numbness"))
+    response = submit_admin_page(
+        clinician_client, url, {"level": "gp", "safety_reason": "Trying it."}
+    )
 
     assert response.status_code == 200
     errors = " ".join(response.context["adminform"].form.non_field_errors())

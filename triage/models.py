@@ -7,6 +7,9 @@ would make one that passes fail.
 A red flag is the one clinical object every channel reads: the care card on each article
 of its topic lists it, the checker asks about it (its question's advice level is the red
 flag's level), and comments and searches are matched against its phrases.
+
+Weakening the safety net (deleting a test case, changing what one checks, switching off or
+lowering a red flag) waits for a second clinician: see `four_eyes.py`.
 """
 
 from django.core.exceptions import ValidationError
@@ -20,6 +23,7 @@ from governance.helplines import EMERGENCY_PLACEHOLDER, URGENT_PLACEHOLDER
 
 from . import red_flags as matching
 from .engine import AnswerKind, Disposition, Rule, triage
+from .proposals import SafetyChangeProposal as SafetyChangeProposal  # this app's model too
 
 DISPOSITION_CHOICES = [(disposition.value, disposition.label) for disposition in Disposition]
 ANSWER_KIND_CHOICES = [
@@ -112,7 +116,10 @@ class Question(models.Model):
         default=0, help_text="Position within its group; lowest number first."
     )
     active = models.BooleanField(
-        default=True, help_text="Untick to stop asking the question (it is kept for history)."
+        default=True,
+        help_text="Untick to stop asking the question (it is kept for history). For an "
+        "emergency or urgent question, or one a red flag uses, that needs a second "
+        "clinician's approval.",
     )
 
     objects = QuestionQuerySet.as_manager()
@@ -134,19 +141,22 @@ class Question(models.Model):
             original = Question.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
             if original and original != self.slug:
                 raise ValidationError({"slug": "The question's fixed name cannot be changed."})
-            red_flag = RedFlag.objects.filter(question=self).first()
-            if red_flag is not None and self.disposition != red_flag.level:
-                raise ValidationError(
-                    {
-                        "disposition": f"This question asks about the red flag “{red_flag}”, "
-                        "so its advice is that red flag's level. Change the level on the red "
-                        "flag: every channel reads it from there."
-                    }
-                )
         if self.disposition not in Disposition or self.kind not in AnswerKind:
             return  # the field itself reports the problem; there is no rule to check yet
         self.check_rule_is_complete()
         self.check_vignettes()
+        self.check_level_is_its_red_flags()
+
+    def check_level_is_its_red_flags(self):
+        red_flag = RedFlag.objects.filter(question=self).first() if self.pk else None
+        if red_flag is not None and self.disposition != red_flag.level:
+            raise ValidationError(
+                {
+                    "disposition": f"This question asks about the red flag “{red_flag}”, so "
+                    "its advice is that red flag's level. Change the level on the red flag: "
+                    "every channel reads it from there."
+                }
+            )
 
     @property
     def is_red_flag(self):
@@ -281,7 +291,8 @@ class Vignette(models.Model):
         "expected advice",
         max_length=20,
         choices=DISPOSITION_CHOICES,
-        help_text="The advice the checker must give for these answers.",
+        help_text="The advice the checker must give for these answers. Changing it, or the "
+        "answers, needs a second clinician's approval.",
     )
     note = models.TextField(blank=True, help_text="Why this case matters (optional).")
 
