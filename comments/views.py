@@ -5,6 +5,7 @@ from django.views.decorators.http import require_POST
 
 from articles.models import Article
 from articles.views import render_article
+from triage.advice import advice_for_text
 
 from . import policy
 from .forms import CommentForm
@@ -15,6 +16,9 @@ TOO_MANY_COMMENTS = (
     "You have sent several comments in a short time, so we could not accept this one yet. "
     "Your text is still below: please wait a few minutes and send it again."
 )
+# A refused comment's text is read for red flags up to this many characters (a valid
+# comment is at most 2,000), so a huge POST costs no more than a long comment.
+MAX_TEXT_READ = 10_000
 # The tag of the message that carries red-flag advice: the only message shown as HTML.
 RED_FLAG_MESSAGE_TAG = "red-flag"
 
@@ -31,8 +35,12 @@ def post_comment(request, slug):
     form = CommentForm(request.POST)
     status = refusal_status(request, article, form)
     if status is not None:
+        # Refused or not (too long, too fast, no name, too many), a comment that mentions a
+        # red flag gets its advice: no form error stands between a reader and help.
+        body = request.POST.get("body", "")[:MAX_TEXT_READ]
+        extra_context = {"comment_form": form, "comment_red_flag_advice": advice_for_text(body)}
         page = Article.objects.published().for_page().get(pk=article.pk)
-        return render_article(request, page, status=status, extra_context={"comment_form": form})
+        return render_article(request, page, status=status, extra_context=extra_context)
     comment = form.save(commit=False)
     comment.article = article
     red_flag_advice = policy.receive(comment, request)

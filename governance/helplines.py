@@ -14,11 +14,16 @@ from django.utils.html import escape
 EMERGENCY_PLACEHOLDER = "{emergency_number}"
 URGENT_PLACEHOLDER = "{urgent_number}"
 
-# Emergency and urgent-care numbers readers know (UK, EU, North America, Australia). A
-# number standing alone, not part of an address or a longer
-# number: "call 999" is one, "https://111.nhs.uk" and "0800 999 123" are not.
+# Emergency and urgent-care numbers readers know (UK, EU, North America, Australia).
 KNOWN_HELPLINES = ("999", "112", "911", "111", "000")
-HELPLINE = re.compile(r"(?<![\w./:\-+])(\d{3})(?![\w/\-]|[.,]\d|\s\d)")
+# A number standing alone, not part of an address, an amount or a longer number: "call
+# 999", "999." and "call 111 24 hours a day" are numbers to call; "https://111.nhs.uk",
+# "111.nhs.uk", "0800 999 123", "1,000 people" and "£100,000" are not.
+HELPLINE = re.compile(
+    r"(?<![\w./:\-+£$€])(?<!\d[\s,])(\d{3})(?![\w\-]|/[^\d]|[.,]\d|\.[a-z])", re.IGNORECASE
+)
+# A link that dials a number: [Call us](tel:999).
+DIAL = re.compile(r"tel:\+?(\d+)", re.IGNORECASE)
 
 
 def fill_in_numbers(text):
@@ -42,7 +47,8 @@ def fill_in_numbers_html(html):
 def literal_helplines(text):
     """The help-line numbers written out in `text` instead of as placeholders."""
     known = {*KNOWN_HELPLINES, settings.EMERGENCY_NUMBER, settings.URGENT_NUMBER}
-    return sorted({number for number in HELPLINE.findall(str(text)) if number in known})
+    found = {*HELPLINE.findall(str(text)), *DIAL.findall(str(text))}
+    return sorted(number for number in found if number in known)
 
 
 def literal_helpline_message(numbers):

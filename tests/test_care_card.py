@@ -144,11 +144,20 @@ def test_a_switched_off_red_flag_leaves_the_card(client):
     assert len(signs) == RedFlag.objects.live().count()
 
 
-@pytest.mark.parametrize("number", ["999", "111", "112", "911"])
-def test_a_section_body_with_a_help_line_number_written_out_is_refused(number):
-    section = SectionFactory.build(
-        article=ArticleFactory(), body=f"If it gets worse, call {number} straight away."
-    )
+@pytest.mark.parametrize(
+    ("number", "body"),
+    [
+        ("999", "If it gets worse, call 999 straight away."),
+        ("111", "Call 111."),
+        ("111", "Call 111 24 hours a day."),
+        ("112", "Ring 112, or go to hospital."),
+        ("911", "In the US, call 911!"),
+        ("999", "Call 999/111 if you are not sure."),
+        ("999", "[Call now](tel:999)"),
+    ],
+)
+def test_a_section_body_with_a_help_line_number_written_out_is_refused(number, body):
+    section = SectionFactory.build(article=ArticleFactory(), body=body)
 
     with pytest.raises(ValidationError) as refused:
         section.full_clean()
@@ -165,10 +174,22 @@ def test_a_section_body_with_a_help_line_number_written_out_is_refused(number):
         "Get advice [online](https://111.nhs.uk/) any time.",
         "Walk for 150 minutes a week, or 30 minutes on 5 days.",
         "Phone 0800 999 123 to book.",
+        "Phone 0800 555 111 to book.",
+        "About 1,000 people, or 1 000, took part; 2,999 steps; it cost £100,000.",
+        "Go to 111.nhs.uk for advice.",
     ],
 )
 def test_placeholders_and_other_numbers_are_accepted(body):
     SectionFactory.build(article=ArticleFactory(), body=body).full_clean()
+
+
+def test_a_section_heading_with_a_number_written_out_is_refused():
+    section = SectionFactory.build(article=ArticleFactory(), heading="When to call 999")
+
+    with pytest.raises(ValidationError) as refused:
+        section.full_clean()
+
+    assert set(refused.value.message_dict) == {"heading"}
 
 
 def test_a_treatment_caution_with_a_number_written_out_is_refused():

@@ -17,7 +17,7 @@ from comments.models import Comment
 from comments.views import COMMENT_THANKS, RED_FLAG_MESSAGE_TAG
 
 from .admin_forms import change_url
-from .comment_forms import add_reply, comment_data, page, post_comment
+from .comment_forms import add_reply, comment_data, page, post_comment, stamp
 from .factories import (
     ArticleFactory,
     BlockedWordFactory,
@@ -87,6 +87,39 @@ def test_the_poster_sees_the_emergency_advice_with_the_number_above_the_thank_yo
     assert "Do not wait for an answer to your comment." in advice
     assert html.index(advice) < html.index(escape(COMMENT_THANKS))
     assert html.index(advice) < html.index('<h2 id="comments-heading">')
+
+
+@pytest.mark.parametrize(
+    "refused",
+    [
+        pytest.param({"display_name": ""}, id="no-name"),
+        pytest.param({"started": stamp(seconds_ago=0)}, id="sent-too-fast"),
+        pytest.param({"body": CAUDA_EQUINA + " " + "x" * 2000}, id="too-long"),
+        pytest.param({"notify_on_reply": "on", "email": ""}, id="email-me-without-email"),
+    ],
+)
+def test_a_refused_comment_still_gets_the_advice_with_the_readers_words_kept(
+    client, article, settings, refused
+):
+    settings.EMERGENCY_NUMBER = "112"
+    data = comment_data(body=CAUDA_EQUINA) | refused
+
+    response = post_comment(client, article, data)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'href="tel:112"' in advice_on(html)
+    assert escape(data["body"]) in html  # the reader's words come back
+    assert not Comment.objects.exists()
+
+
+def test_a_comment_refused_by_the_rate_limit_still_gets_the_advice(client, article, settings):
+    settings.COMMENTS_RATE_LIMIT = 0
+
+    response = post_comment(client, article, comment_data(body=CAUDA_EQUINA))
+
+    assert response.status_code == 429
+    assert 'data-level="emergency"' in advice_on(response.content.decode())
 
 
 def test_an_urgent_comment_gets_the_urgent_advice_with_the_urgent_number(client, article, settings):

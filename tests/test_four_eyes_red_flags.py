@@ -2,16 +2,18 @@
 asking a red-flag question; a second clinician's approval does it, after checking again."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from reversion.models import Version
 
 from articles.models import Topic
+from triage.advice import advice_for_text
 from triage.four_eyes import NOT_CHANGED_YET
 from triage.models import Question, RedFlag, SafetyChangeProposal, Vignette
 
 from .admin_forms import admin_url, change_form_data, change_url, submit_admin_page
-from .factories import ClinicianFactory
+from .factories import ClinicianFactory, TopicFactory
 from .triage_rules import question
 
 pytestmark = pytest.mark.django_db
@@ -255,3 +257,69 @@ def test_two_clinicians_lower_a_shipped_red_flag_test_cases_first(
 
     assert red_flag_state(fever) == ("gp", True, "gp", True)
     assert all(Vignette.objects.get(pk=case.pk).passes(Question.objects.rules()) for case in cases)
+
+
+# Taking a red flag out of a channel is weakening it too
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda flag: {"phrases": "zzqx"}, id="phrases-replaced"),
+        pytest.param(lambda flag: {"topic": TopicFactory(slug="elsewhere").pk}, id="topic"),
+        pytest.param(lambda flag: {"question": ""}, id="question-unlinked"),
+    ],
+)
+def test_one_clinician_cannot_take_a_red_flag_out_of_a_channel(clinician_client, change):
+    saddle = RedFlag.objects.get(slug="saddle_numbness")
+    before = RedFlag.objects.filter(pk=saddle.pk).values().get()
+
+    response = submit_admin_page(clinician_client, change_url(saddle), change(saddle) | REASON)
+
+    assert RedFlag.objects.filter(pk=saddle.pk).values().get() == before
+    # Held back for a second clinician, or refused outright (an emergency red flag needs its
+    # question); never made by one.
+    assert SafetyChangeProposal.objects.pending().exists() or response.status_code == 200
+    assert advice_for_text("I have a numb bum") is not None
+
+
+def test_a_new_red_flag_cannot_lower_the_question_it_links(clinician_client, numb_foot):
+    RedFlag.objects.filter(pk=numb_foot.pk).update(question=None)
+    gp_flag = RedFlag(
+        topic=numb_foot.topic,
+        slug="foot",
+        level="gp",
+        noticed="a foot",
+        question=numb_foot.question,
+    )
+
+    with pytest.raises(ValidationError, match="more urgent advice"):
+        gp_flag.full_clean()
+
+
+def test_an_emergency_red_flag_needs_its_checker_question():
+    flag = RedFlag(
+        topic=Topic.objects.get(slug="back-pain"),
+        slug="new_sign",
+        level="emergency",
+        noticed="a new sign",
+        phrases="new sign",
+    )
+
+    with pytest.raises(ValidationError, match="needs its checker question"):
+        flag.full_clean()
+
+
+def test_a_red_flag_switched_on_again_is_asked_again():
+    saddle = RedFlag.objects.get(slug="saddle_numbness")
+    Vignette.objects.filter(
+        pk__in=[v.pk for v in Vignette.objects.all() if "saddle_numbness" in v.answers]
+    ).delete()
+    saddle.active = False
+    saddle.save()
+    assert red_flag_state(saddle)[1:] == (False, "emergency", False)
+
+    saddle.active = True
+    saddle.save()
+
+    assert red_flag_state(saddle) == ("emergency", True, "emergency", True)

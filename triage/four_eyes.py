@@ -1,7 +1,9 @@
 """Four eyes for safety: a change that weakens the safety net waits for a second clinician.
 
 Weakening means deleting a safety test case, changing what one checks (its answers or its
-expected advice), switching off or lowering a red flag, and no longer asking, or lowering,
+expected advice), switching off or lowering a red flag, moving it to another topic (off
+this topic's care cards), unlinking or changing its checker question, or removing any of
+its phrases (comments and searches no longer find it), and no longer asking, or lowering,
 a red-flag question. Everything else (new test cases, a more urgent level, new wording) is
 made at once. The safety checks run when a change is proposed and again when it is
 approved, because the rules may have changed in between.
@@ -28,7 +30,7 @@ NOT_CHANGED_YET = (
 # The fields whose change can weaken the safety net, and the kind of proposal it makes.
 GUARDED_FIELDS = {
     Vignette: ("expected", "answers"),
-    RedFlag: ("level", "active"),
+    RedFlag: ("level", "active", "topic_id", "question_id", "phrases"),
     Question: ("disposition", "active"),
 }
 CHANGE_KINDS = {
@@ -50,10 +52,12 @@ def held_back(live, obj):
     if model is Vignette:
         weakened = [field for field in GUARDED_FIELDS[model] if getattr(obj, field) != live[field]]
     elif model is RedFlag or _asks_about_a_red_flag(obj, live):
-        level, active = GUARDED_FIELDS[model]
+        level, active, *links = GUARDED_FIELDS[model]
         weakened = [level] if _less_urgent(getattr(obj, level), live[level]) else []
         if live[active] and not getattr(obj, active):
             weakened.append(active)
+        if model is RedFlag:
+            weakened += [field for field in links if _red_flag_link_weakened(field, live, obj)]
     else:
         weakened = []
     return {field: {"from": live[field], "to": getattr(obj, field)} for field in weakened}
@@ -64,6 +68,21 @@ def _asks_about_a_red_flag(question, live):
         Disposition(live["disposition"]) in RED_FLAG_DISPOSITIONS
         or RedFlag.objects.filter(question_id=question.pk).exists()
     )
+
+
+def _red_flag_link_weakened(field, live, red_flag):
+    """A red flag leaves a channel: another topic's care cards, no (or another) checker
+    question, or fewer phrases for comments and searches. Adding phrases is not weakening."""
+    now = getattr(red_flag, field)
+    if field == "phrases":
+        return not set(_phrases(live[field])) <= set(_phrases(now))
+    if field == "question_id":
+        return live[field] is not None and now != live[field]
+    return now != live[field]
+
+
+def _phrases(text):
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 def _less_urgent(level, than):

@@ -12,6 +12,8 @@ Weakening the safety net (deleting a test case, changing what one checks, switch
 lowering a red flag) waits for a second clinician: see `four_eyes.py`.
 """
 
+from functools import lru_cache
+
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models, transaction
@@ -317,6 +319,24 @@ RED_FLAG_LEVELS = [
 ]
 
 
+@lru_cache(maxsize=8)
+def matchers_for(rows):
+    """The pure matcher's red flags for (slug, level, noticed, phrases) rows."""
+    matchers = []
+    for slug, level, noticed, phrases in rows:
+        phrase_list = phrases_of(phrases)
+        if phrase_list:
+            matchers.append(
+                matching.RedFlag(slug=slug, level=level, noticed=noticed, phrases=phrase_list)
+            )
+    return tuple(matchers)
+
+
+def phrases_of(text):
+    """A red flag's phrases, one a line, each once."""
+    return tuple(dict.fromkeys(line.strip() for line in text.splitlines() if line.strip()))
+
+
 class RedFlagQuerySet(models.QuerySet):
     def live(self):
         return self.filter(active=True).order_by("order", "pk")
@@ -327,8 +347,10 @@ class RedFlagQuerySet(models.QuerySet):
 
     def matchers(self):
         """The live red flags that readers' words can be matched against, as the pure
-        matcher's values (most urgent first once matched)."""
-        return tuple(red_flag.as_matcher() for red_flag in self.live() if red_flag.phrase_list)
+        matcher's values. One query; the phrases are stemmed once per version of the rows,
+        not for every comment and search."""
+        rows = tuple(self.live().values_list("slug", "level", "noticed", "phrases"))
+        return matchers_for(rows)
 
 
 class RedFlag(models.Model):
@@ -396,20 +418,19 @@ class RedFlag(models.Model):
 
     @transaction.atomic
     def save(self, *args, **kwargs):
-        self.check_vignettes()
+        question = self.question_after() if self.question_id else None  # before this save
+        if question is not None:
+            question.check_vignettes()
         super().save(*args, **kwargs)
-        if self.question_id:
+        if question is not None:
             # One level everywhere: the checker question's advice follows its red flag.
-            question = self.question_after()
             Question.objects.filter(pk=question.pk).update(
                 disposition=question.disposition, active=question.active
             )
 
     @property
     def phrase_list(self):
-        return tuple(
-            dict.fromkeys(line.strip() for line in self.phrases.splitlines() if line.strip())
-        )
+        return phrases_of(self.phrases)
 
     @property
     def disposition(self):
@@ -433,15 +454,39 @@ class RedFlag(models.Model):
             self.as_matcher()
         except ValueError:
             errors["phrases"] = "Every phrase needs at least one word."
+        if self.level != Disposition.GP and not self.question_id:
+            errors["question"] = (
+                "An emergency or urgent red flag needs its checker question, so the checker "
+                "asks about it too."
+            )
+        elif self.question_id and self.question_id != self.saved_question_id():
+            # Linking a question sets its level to this red flag's: never a lower one.
+            asks = Question.objects.filter(pk=self.question_id).first()
+            if (
+                asks is not None
+                and Disposition(asks.disposition).urgency > self.disposition.urgency
+            ):
+                errors["question"] = (
+                    "That question now gives more urgent advice "
+                    f"({asks.get_disposition_display()}) than this red flag's level: raise "
+                    "the level, or choose another question."
+                )
         if errors:
             raise ValidationError(errors)
         self.check_vignettes()
 
+    def saved_question_id(self):
+        if self.pk is None:
+            return None
+        return RedFlag.objects.filter(pk=self.pk).values_list("question_id", flat=True).first()
+
     def question_after(self):
-        """The checker question as this red flag would leave it."""
+        """The checker question as this red flag would leave it: at its level, and asked
+        while it is on (switched on again, it is asked again)."""
         question = Question.objects.get(pk=self.question_id)
         question.disposition = self.level
-        question.active = question.active and self.active
+        was_active = RedFlag.objects.filter(pk=self.pk).values_list("active", flat=True).first()
+        question.active = self.active and (question.active or was_active is False)
         return question
 
     def check_vignettes(self):

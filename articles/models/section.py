@@ -109,9 +109,13 @@ class Section(models.Model):
         super().save(*args, **kwargs)
 
     def clean(self):
-        numbers = literal_helplines(self.body)
-        if numbers:
-            raise ValidationError({"body": literal_helpline_message(numbers)})
+        errors = {
+            field: literal_helpline_message(numbers)
+            for field in ("heading", "body")
+            if (numbers := literal_helplines(getattr(self, field)))
+        }
+        if errors:
+            raise ValidationError(errors)
         if self.parent_id is None:
             return
         if self.parent_id == self.pk:

@@ -29,6 +29,10 @@ def comments_section(context, article):
         "article": article,
         "request": request,
         "red_flag_advice_messages": [m for m in messages if is_red_flag_advice(m)],
+        # The advice for a refused comment, shown with the reader's words again.
+        "red_flag_advice": context.get("comment_red_flag_advice"),
+        "emergency_number": context.get("emergency_number"),
+        "urgent_number": context.get("urgent_number"),
         "messages": [m for m in messages if not is_red_flag_advice(m)],
         "comments_page": threads.get_page(request.GET.get("comments")),
         "comment_form": form,

@@ -170,13 +170,15 @@ def install_red_flags(apps, schema_editor):
 
 
 def remove_red_flags(apps, schema_editor):
+    """Back to before red flags: only what this migration added goes (a question a
+    clinician had added under one of these names, and its test cases, are kept)."""
     apps.get_model("triage", "RedFlag").objects.all().delete()
     Question = apps.get_model("triage", "Question")
     Vignette = apps.get_model("triage", "Vignette")
-    slugs = [slug for slug, *_ in NEW_QUESTIONS]
-    for slug in slugs:
-        Vignette.objects.filter(answers={slug: "yes"}).delete()
-    Question.objects.filter(slug__in=slugs).delete()
+    for slug, _, _, text, _, said in NEW_QUESTIONS:
+        if Question.objects.filter(slug=slug, text=text).delete()[0]:
+            name = f"{said[0].upper()}{said[1:]}, nothing else"
+            Vignette.objects.filter(name=name, answers={slug: "yes"}).delete()
 
 
 class Migration(migrations.Migration):
