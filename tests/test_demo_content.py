@@ -82,7 +82,7 @@ def test_the_spasms_article_names_the_red_flags_the_seed_missed(client):
 
     for red_flag in [
         "genitals",  # saddle numbness (cauda equina)
-        "bladder",
+        "peeing or pooing",  # bladder and bowels
         "both legs",
         "chest pain",
         "temperature",  # fever

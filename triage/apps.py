@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.apps import apps as global_apps
 from django.db.models.signals import post_migrate
 
 FIRST_VERSION_COMMENT = "Shipped with SpasmCMS"
@@ -15,16 +14,19 @@ class TriageConfig(AppConfig):
         post_migrate.connect(record_first_versions, sender=self, dispatch_uid="triage-first")
 
 
-def record_first_versions(sender, using, apps=global_apps, **kwargs):
+def record_first_versions(sender, using, apps=None, **kwargs):
     """Give every shipped question, advice, test case and red flag a first version in
     History, so a clinician can always compare with, or go back to, what shipped.
 
-    Runs after every migrate (and flush, which sends no `apps`); objects that already have
-    a version are left alone.
+    Runs after every migrate; objects that already have a version are left alone. A flush
+    (which sends no `apps`) empties the tables on purpose, often to load them again: then
+    it does nothing.
     """
     import reversion
     from django.core.management import call_command
 
+    if apps is None:
+        return
     try:
         apps.get_model("triage", "RedFlag")
     except LookupError:
