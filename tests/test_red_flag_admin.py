@@ -161,3 +161,15 @@ def test_urgent_advice_without_the_number_is_refused_field_by_field(clinician_cl
     assert response.status_code == 200
     assert list(response.context["adminform"].form.errors) == [field]
     assert "{urgent_number}" in response.context["adminform"].form.errors[field][0]
+
+
+def test_advice_that_writes_a_number_out_is_refused(clinician_client):
+    advice = Advice.objects.get(disposition="gp")
+
+    response = submit_admin_page(
+        clinician_client, change_url(advice), {"safety_netting": "If it gets worse, call 999."}
+    )
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "Write {emergency_number} or {urgent_number} instead of 999" in str(errors)

@@ -21,7 +21,12 @@ from django.utils import timezone
 
 from articles.models import Topic
 from governance.counters import count_one
-from governance.helplines import EMERGENCY_PLACEHOLDER, URGENT_PLACEHOLDER
+from governance.helplines import (
+    EMERGENCY_PLACEHOLDER,
+    URGENT_PLACEHOLDER,
+    literal_helpline_message,
+    literal_helplines,
+)
 
 from . import red_flags as matching
 from .engine import AnswerKind, Disposition, Rule, triage
@@ -264,16 +269,22 @@ class Advice(models.Model):
         return Disposition(self.disposition).label
 
     def clean(self):
-        """Emergency and urgent advice must tell the reader which number to call."""
-        placeholder = NUMBER_REQUIRED.get(self.disposition)
-        if placeholder is None:
-            return
+        """Emergency and urgent advice must tell the reader which number to call, and no
+        advice writes a number out (it would disagree with the settings one day)."""
         errors = {
-            field: f"Advice at this level must tell readers to call the number: write "
-            f"{placeholder} here (the site fills in the number from its settings)."
-            for field in ("headline", "action", "care_card_heading")
-            if placeholder not in getattr(self, field)
+            field: literal_helpline_message(numbers)
+            for field in ("headline", "action", "safety_netting", "care_card_heading")
+            if (numbers := literal_helplines(getattr(self, field)))
         }
+        placeholder = NUMBER_REQUIRED.get(self.disposition)
+        if placeholder is not None:
+            for field in ("headline", "action", "care_card_heading"):
+                if placeholder not in getattr(self, field):
+                    errors.setdefault(
+                        field,
+                        f"Advice at this level must tell readers to call the number: write "
+                        f"{placeholder} here (the site fills in the number from its settings).",
+                    )
         if errors:
             raise ValidationError(errors)
 
