@@ -1,5 +1,6 @@
 import pytest
 from django.core.cache import cache
+from django.test import Client
 from django.test.utils import override_settings
 
 from .factories import ClinicianFactory
@@ -39,6 +40,14 @@ def clinician(db):
 def clinician_client(client, clinician):
     client.force_login(clinician)
     return client
+
+
+@pytest.fixture
+def second_clinician(db):
+    """Another clinician, signed in on a client of their own (four eyes)."""
+    other = Client()
+    other.force_login(ClinicianFactory())
+    return other
 
 
 @pytest.fixture(scope="session")

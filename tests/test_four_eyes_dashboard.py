@@ -3,24 +3,18 @@ page that says what would change, why, and lets another clinician decide."""
 
 import pytest
 from django.contrib.auth.models import Group
-from django.test import Client
 from django.urls import reverse
 
 from triage.models import SafetyChangeProposal, Vignette
 
 from .admin_forms import change_url, submit_admin_page
 from .factories import ClinicianFactory, EditorFactory
+from .four_eyes_helpers import signed_in
 from .triage_rules import vignettes_with
 
 pytestmark = pytest.mark.django_db
 
 INDEX = reverse("admin:index")
-
-
-def signed_in(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

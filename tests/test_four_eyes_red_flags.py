@@ -3,8 +3,6 @@ asking a red-flag question; a second clinician's approval does it, after checkin
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import Client
-from django.urls import reverse
 from reversion.models import Version
 
 from articles.models import Topic
@@ -13,32 +11,13 @@ from triage.four_eyes import NOT_CHANGED_YET
 from triage.models import Question, RedFlag, SafetyChangeProposal, Vignette
 
 from .admin_forms import admin_url, change_form_data, change_url, submit_admin_page
-from .factories import ClinicianFactory, TopicFactory
+from .factories import TopicFactory
+from .four_eyes_helpers import approve, page_messages
 from .triage_rules import question
 
 pytestmark = pytest.mark.django_db
 
 REASON = {"safety_reason": "NICE changed its advice."}
-
-
-def signed_in(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def second_clinician():
-    return signed_in(ClinicianFactory())
-
-
-def approve(client, proposal):
-    url = reverse("admin:triage_safetychangeproposal_approve", args=[proposal.pk])
-    return client.post(url, follow=True)
-
-
-def page_messages(response):
-    return [str(message) for message in response.context["messages"]]
 
 
 def red_flag_state(red_flag):

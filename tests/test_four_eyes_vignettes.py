@@ -2,7 +2,6 @@
 checks; a second clinician's approval does it; and the last test case of a red flag stays."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from reversion.models import Version
 
@@ -11,6 +10,7 @@ from triage.models import RedFlag, SafetyChangeProposal, Vignette
 
 from .admin_forms import change_url, submit_admin_page
 from .factories import ClinicianFactory, EditorFactory, UserFactory
+from .four_eyes_helpers import approve, page_messages, signed_in
 from .triage_rules import vignettes_with
 
 pytestmark = pytest.mark.django_db
@@ -21,26 +21,6 @@ PROPOSALS = reverse("admin:triage_safetychangeproposal_changelist")
 
 def vignette_rows():
     return list(Vignette.objects.order_by("pk").values())
-
-
-def signed_in(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def second_clinician():
-    return signed_in(ClinicianFactory())
-
-
-def approve(client, proposal):
-    url = reverse("admin:triage_safetychangeproposal_approve", args=[proposal.pk])
-    return client.post(url, follow=True)
-
-
-def page_messages(response):
-    return [str(message) for message in response.context["messages"]]
 
 
 def covering(red_flag):
