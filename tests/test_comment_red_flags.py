@@ -109,6 +109,12 @@ def test_a_refused_comment_still_gets_the_advice_with_the_readers_words_kept(
     html = response.content.decode()
     assert response.status_code == 200
     assert 'href="tel:112"' in advice_on(html)
+    # The refused form comes back at #comment-form: the advice is the first thing there.
+    assert (
+        html.index('id="comment-form"')
+        < html.index(advice_on(html))
+        < html.index('class="comment-form"')
+    )
     assert escape(data["body"]) in html  # the reader's words come back
     assert not Comment.objects.exists()
 

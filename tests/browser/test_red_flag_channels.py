@@ -125,6 +125,7 @@ def test_a_cauda_equina_comment_gets_emergency_advice_above_the_thank_you(
         advice = page.get_by_role("alert")
         expect(advice).to_have_attribute("data-level", "emergency")
         expect(advice).to_contain_text(RedFlag.objects.get(slug="saddle_numbness").noticed)
+        expect(advice).to_be_in_viewport()  # the page opens at it, after the redirect
         expect(advice.get_by_role("link", name="Call 112")).to_be_visible()
         assert fits_the_screen(advice.get_by_role("link", name="Call 112"))
         thanks = page.get_by_text(re.compile("^Thank you — your comment will appear"))

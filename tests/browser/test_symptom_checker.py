@@ -14,7 +14,10 @@ from triage.models import Question
 
 from .support import answer, question_group, questions
 
-SADDLE_NUMBNESS_SAID = "you have numbness or tingling around your genitals, bottom or inner thighs"
+# The result repeats a yes in the red flag's own words, as the care card lists it.
+SADDLE_NUMBNESS_SAID = (
+    "numbness, tingling or no feeling around your bottom, genitals or inner thighs"
+)
 REQUIRED = "Answer yes or no. We need this answer to check for signs that need urgent help."
 
 
