@@ -158,6 +158,7 @@ def passwords(out):
         ("clinician", "/admin/articles/article/"),
         ("editor", "/admin/articles/article/"),
         ("moderator", "/admin/comments/comment/"),
+        ("clinician2", "/admin/triage/safetychangeproposal/"),
     ],
 )
 def test_demo_accounts_get_a_working_random_password(client, settings, username, admin_page):

@@ -7,9 +7,11 @@ from django.core.management.base import BaseCommand, CommandError
 
 from governance.roles import CLINICIAN, EDITOR, MODERATOR
 
-# user name, first name, last name, group, email (moderators are emailed when comments wait)
+# user name, first name, last name, group, email (moderators are emailed when comments wait).
+# Two clinicians: a safety change one proposes waits for the other to approve.
 DEMO_ACCOUNTS = [
     ("clinician", "Demo", "Clinician", CLINICIAN, ""),
+    ("clinician2", "Second", "Clinician", CLINICIAN, ""),
     ("editor", "Demo", "Editor", EDITOR, ""),
     ("moderator", "Demo", "Moderator", MODERATOR, "moderator@example.org"),
 ]
