@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import JsonResponse
 from django.urls import path
 from django.utils.html import format_html, format_html_join
@@ -11,6 +12,19 @@ from governance.history import HistoryAdmin
 from . import readability
 from .markdown import render_markdown
 from .models import Article, ArticleTreatment, Reference, Section, Topic, Treatment
+from .models.section import normalise_line_endings
+
+
+class TextWithPlainLineEndings(forms.CharField):
+    """A text box whose CR LF line endings (as browsers send them) read as LF, so a section
+    saved unchanged is not "changed" in History and its log."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalise_line_endings(value) if value else value
+
+
+PLAIN_LINE_ENDINGS = {models.TextField: {"form_class": TextWithPlainLineEndings}}
 
 
 class ReviewOverdueFilter(admin.SimpleListFilter):
@@ -30,6 +44,7 @@ class ReviewOverdueFilter(admin.SimpleListFilter):
 
 class SectionInline(admin.StackedInline):
     model = Section
+    formfield_overrides = PLAIN_LINE_ENDINGS
     extra = 0
     fields = ["order", "heading", "kind", "parent", "anchor", "body", "readability"]
     readonly_fields = ["readability"]
@@ -105,6 +120,7 @@ class ArticleForm(forms.ModelForm):
 @admin.register(Article)
 class ArticleAdmin(HistoryAdmin):
     form = ArticleForm
+    formfield_overrides = PLAIN_LINE_ENDINGS
     list_display = ["title", "status", "published_at", "last_reviewed", "next_review_due"]
     list_filter = ["status", "topics", ReviewOverdueFilter]
     search_fields = ["title", "standfirst", "sections__heading"]
@@ -210,6 +226,7 @@ class ArticleAdmin(HistoryAdmin):
 
 @admin.register(Treatment)
 class TreatmentAdmin(HistoryAdmin):
+    formfield_overrides = PLAIN_LINE_ENDINGS
     list_display = ["name", "category", "order"]
     list_filter = ["category"]
     search_fields = ["name", "summary"]

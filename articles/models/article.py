@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .publication import WORKFLOW, ArticleStatus, is_published
-from .section import Section
+from .section import Section, normalise_line_endings
 from .treatment import ArticleTreatment, Reference, Treatment
 
 
@@ -196,6 +196,7 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        self.standfirst = normalise_line_endings(self.standfirst)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         super().save(*args, **kwargs)
@@ -262,6 +263,8 @@ class Article(models.Model):
 
     @property
     def review_overdue(self):
+        """The next review date has passed: the page tells readers the advice may be out of
+        date. Cached pages need no clock change for it, as their key holds today's date."""
         return self.next_review_due is not None and self.next_review_due < timezone.localdate()
 
     def table_of_contents(self):

@@ -25,6 +25,16 @@ RESERVED_ANCHORS = frozenset(
 )
 
 
+def normalise_line_endings(text):
+    """The text with each Windows (CR LF) or old Mac (CR) line ending made a plain LF.
+
+    Browsers send the text of a form box with CR LF line endings, while text written any
+    other way (the demo content, imports) has LF: stored as it came, a section saved
+    unchanged through the admin would differ from its last version on every line.
+    """
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 class SectionQuerySet(models.QuerySet):
     def treatment_sections(self, topic_slug):
         """The "Treatments" sections of published articles on a topic, for further reading."""
@@ -104,6 +114,8 @@ class Section(models.Model):
         return self.heading
 
     def save(self, *args, **kwargs):
+        self.heading = normalise_line_endings(self.heading)
+        self.body = normalise_line_endings(self.body)
         self.anchor = self.unique_anchor(self.anchor or slugify(self.heading)[:70] or "section")
         self.body_html = render_markdown(self.body)
         super().save(*args, **kwargs)
