@@ -254,8 +254,13 @@ def test_home_lists_published_articles_newest_first(client):
     assert newer.standfirst in html
 
 
-def test_every_article_links_to_the_symptom_checker_and_its_urgent_section_offers_it(client):
+def test_a_back_pain_article_links_to_the_symptom_checker_and_its_urgent_section_offers_it(
+    client,
+):
+    """The checker is for back pain: articles of that topic offer it (others do not, see
+    test_care_card)."""
     article = ArticleFactory()
+    article.topics.add(TopicFactory(slug="back-pain"))
     SectionFactory(article=article, heading="When to get help", kind=Section.Kind.URGENT_ADVICE)
 
     html = page(client, article)
@@ -263,7 +268,9 @@ def test_every_article_links_to_the_symptom_checker_and_its_urgent_section_offer
     checker = reverse("triage:checker")
     header = html.split('<nav class="contents"')[0]
     assert f'<a href="{checker}">Use our back pain symptom checker</a>' in header
-    urgent = html.split('class="article-section urgent-advice"')[1].split("</section>")[0]
+    urgent = html.split('class="article-section urgent-advice"')[1].split(
+        '<div class="section-body">'
+    )[1]
     assert f'<a href="{checker}">Answer a few questions in our symptom checker</a>' in urgent
 
 

@@ -211,3 +211,18 @@ def test_the_card_is_shown_once_and_pointed_to_from_the_top(client):
     assert html.count('id="care-card"') == 1
     assert re.search(r'class="urgent-pointer"><a href="#get-help"', html)
     assert html.index('class="urgent-pointer"') < html.index('id="care-card"')
+
+
+def test_only_articles_the_checker_covers_offer_it(client):
+    back = back_pain_article()
+    SectionFactory(article=back, kind=Section.Kind.URGENT_ADVICE, heading="Get help")
+    cramps = ArticleFactory()
+    cramps.topics.add(TopicFactory(slug="leg-cramps"))
+    SectionFactory(article=cramps, kind=Section.Kind.URGENT_ADVICE, heading="Get help")
+
+    back_page = client.get(back.get_absolute_url()).content.decode()
+    cramps_page = client.get(cramps.get_absolute_url()).content.decode()
+
+    assert 'href="/triage/"' in back_page.split("<main", 1)[1]
+    assert 'class="checker-pointer"' not in cramps_page
+    assert 'class="checker-offer"' not in cramps_page

@@ -1,4 +1,5 @@
 from django import template
+from django.conf import settings
 
 from governance.helplines import fill_in_numbers
 from triage.care_card import care_card_for
@@ -23,3 +24,10 @@ def care_card(context, article, heading_tag="h3"):
         "emergency_number": context.get("emergency_number"),
         "urgent_number": context.get("urgent_number"),
     }
+
+
+@register.filter
+def has_symptom_checker(article):
+    """Whether the symptom checker covers the article's topic (it is for back pain): only
+    then does the article offer it."""
+    return any(topic.slug == settings.SYMPTOM_CHECKER_TOPIC for topic in article.topics.all())
