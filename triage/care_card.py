@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from governance.helplines import fill_in_numbers
 
-from .engine import URGENCY_ORDER, Disposition
+from .engine import Disposition
 from .models import Advice, RedFlag
 
 TIERS = (Disposition.EMERGENCY, Disposition.URGENT, Disposition.GP)
@@ -41,9 +41,7 @@ def build_care_card(red_flags):
     for red_flag in red_flags:
         # A sign in two of the article's topics is listed once, at its more urgent level.
         known = most_urgent.get(red_flag.slug)
-        if known is None or URGENCY_ORDER.index(red_flag.disposition) < URGENCY_ORDER.index(
-            known.disposition
-        ):
+        if known is None or red_flag.disposition.urgency > known.disposition.urgency:
             most_urgent[red_flag.slug] = red_flag
     if not most_urgent:
         return ()

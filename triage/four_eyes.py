@@ -18,7 +18,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from .engine import Disposition
-from .models import RED_FLAG_DISPOSITIONS, Question, RedFlag, SafetyChangeProposal, Vignette
+from .models import (
+    RED_FLAG_DISPOSITIONS,
+    Question,
+    RedFlag,
+    SafetyChangeProposal,
+    Vignette,
+    phrases_of,
+)
 
 Kind = SafetyChangeProposal.Kind
 
@@ -75,14 +82,10 @@ def _red_flag_link_weakened(field, live, red_flag):
     question, or fewer phrases for comments and searches. Adding phrases is not weakening."""
     now = getattr(red_flag, field)
     if field == "phrases":
-        return not set(_phrases(live[field])) <= set(_phrases(now))
+        return not set(phrases_of(live[field])) <= set(phrases_of(now))
     if field == "question_id":
         return live[field] is not None and now != live[field]
     return now != live[field]
-
-
-def _phrases(text):
-    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 def _less_urgent(level, than):

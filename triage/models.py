@@ -330,17 +330,15 @@ RED_FLAG_LEVELS = [
 ]
 
 
+def matcher(slug, level, noticed, phrases):
+    """The pure matcher's red flag for a row's values (`phrases` one a line)."""
+    return matching.RedFlag(slug=slug, level=level, noticed=noticed, phrases=phrases_of(phrases))
+
+
 @lru_cache(maxsize=8)
 def matchers_for(rows):
-    """The pure matcher's red flags for (slug, level, noticed, phrases) rows."""
-    matchers = []
-    for slug, level, noticed, phrases in rows:
-        phrase_list = phrases_of(phrases)
-        if phrase_list:
-            matchers.append(
-                matching.RedFlag(slug=slug, level=level, noticed=noticed, phrases=phrase_list)
-            )
-    return tuple(matchers)
+    """The matcher's red flags for (slug, level, noticed, phrases) rows, those with phrases."""
+    return tuple(found for found in (matcher(*row) for row in rows) if found.phrases)
 
 
 def phrases_of(text):
@@ -448,9 +446,7 @@ class RedFlag(models.Model):
         return Disposition(self.level)
 
     def as_matcher(self):
-        return matching.RedFlag(
-            slug=self.slug, level=self.level, noticed=self.noticed, phrases=self.phrase_list
-        )
+        return matcher(self.slug, self.level, self.noticed, self.phrases)
 
     def clean(self):
         if self.level not in dict(RED_FLAG_LEVELS):
@@ -470,7 +466,7 @@ class RedFlag(models.Model):
                 "An emergency or urgent red flag needs its checker question, so the checker "
                 "asks about it too."
             )
-        elif self.question_id and self.question_id != self.saved_question_id():
+        elif self.question_id and self.question_id != self.saved().get("question_id"):
             # Linking a question sets its level to this red flag's: never a lower one.
             asks = Question.objects.filter(pk=self.question_id).first()
             if (
@@ -486,17 +482,18 @@ class RedFlag(models.Model):
             raise ValidationError(errors)
         self.check_vignettes()
 
-    def saved_question_id(self):
+    def saved(self):
+        """The row as it is stored now ({} for a red flag not saved yet)."""
         if self.pk is None:
-            return None
-        return RedFlag.objects.filter(pk=self.pk).values_list("question_id", flat=True).first()
+            return {}
+        return RedFlag.objects.filter(pk=self.pk).values("question_id", "active").first() or {}
 
     def question_after(self):
         """The checker question as this red flag would leave it: at its level, and asked
         while it is on (switched on again, it is asked again)."""
         question = Question.objects.get(pk=self.question_id)
         question.disposition = self.level
-        was_active = RedFlag.objects.filter(pk=self.pk).values_list("active", flat=True).first()
+        was_active = self.saved().get("active")
         question.active = self.active and (question.active or was_active is False)
         return question
 
