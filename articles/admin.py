@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import JsonResponse
 from django.urls import path
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 from reversion.models import Version
 
 from governance.history import HistoryAdmin
@@ -53,7 +53,7 @@ class SectionInline(admin.StackedInline):
 
     @admin.display(description="readability (when saved)")
     def readability(self, section):
-        return readability_of(section.body) if section.pk else "Shown once saved."
+        return readability.html_summary(section.body) if section.pk else "Shown once saved."
 
     def get_formset(self, request, obj=None, **kwargs):
         # Offer only this article's main sections as parents (one query, shared by every row).
@@ -83,15 +83,6 @@ class ReferenceInline(admin.TabularInline):
     extra = 0
     fields = ["order", "title", "publisher", "url", "accessed"]
     ordering = ["order", "pk"]
-
-
-def readability_of(markdown_text):
-    figures = readability.measure(markdown_text)
-    if figures is None:
-        return "No text yet."
-    if figures.too_hard:
-        return format_html('<strong class="readability-warning">⚠ {}</strong>', figures.summary())
-    return figures.summary()
 
 
 class ArticleForm(forms.ModelForm):
@@ -201,7 +192,7 @@ class ArticleAdmin(HistoryAdmin):
         if article.pk is None:
             return "Shown once the article is saved."
         text = "\n\n".join([article.standfirst, *(s.body for s in article.sections.all())])
-        return readability_of(text)
+        return readability.html_summary(text)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "related_articles":
@@ -221,7 +212,7 @@ class ArticleAdmin(HistoryAdmin):
         if request.method != "POST" or not self.has_view_or_change_permission(request):
             return JsonResponse({"error": "not allowed"}, status=403)
         text = request.POST.get("text", "")[:50_000]
-        return JsonResponse({"html": render_markdown(text), "readability": readability_of(text)})
+        return JsonResponse({"html": render_markdown(text), **readability.preview(text)})
 
 
 @admin.register(Treatment)

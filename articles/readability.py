@@ -10,6 +10,8 @@ import html
 import re
 from dataclasses import dataclass
 
+from django.utils.html import format_html
+
 from .markdown import render_markdown
 
 GRADE_LIMIT = 8
@@ -96,3 +98,18 @@ def measure(markdown_text):
         sentences=max(1, len(sentences)),
         syllables=sum(syllables(word) for word in words),
     )
+
+
+def html_summary(markdown_text):
+    """The figures for the admin, with a visible warning when the text reads too hard."""
+    figures = measure(markdown_text)
+    if figures is None:
+        return "No text yet."
+    if figures.too_hard:
+        return format_html('<strong class="readability-warning">⚠ {}</strong>', figures.summary())
+    return figures.summary()
+
+
+def preview(markdown_text):
+    """What the live preview in the body editor shows under the rendered text."""
+    return {"readability": html_summary(markdown_text)}

@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "articles.middleware.ScheduledDraftsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "spasmcms.middleware.DatabaseUnavailableMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -272,3 +273,6 @@ else:
 
 # Clinical governance: a published article is due for review this many months later.
 REVIEW_INTERVAL_MONTHS = int(os.environ.get("SPASMCMS_REVIEW_INTERVAL_MONTHS", "12"))
+# Publishing is refused while a section reads above this Flesch-Kincaid grade, unless the
+# clinician accepts harder reading for that section and says why.
+READING_GRADE_LIMIT = float(os.environ.get("SPASMCMS_READING_GRADE_LIMIT", "9"))

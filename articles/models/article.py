@@ -11,13 +11,14 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from .publication import WORKFLOW, ArticleStatus, is_published
+from . import drafts
+from .publication import DRAFT_WORKFLOW, WORKFLOW, ArticleStatus, is_published
 from .section import Section, normalise_line_endings
 from .treatment import ArticleTreatment, Reference, Treatment
 
@@ -75,20 +76,38 @@ class ArticleQuerySet(models.QuerySet):
         if comments_last:
             open_since = Q(comments_open=True, published_at__gt=now - comments_last)
             changes["oldest_open"] = Min("published_at", filter=open_since)
-        due = self.filter(status=Article.Status.PUBLISHED).aggregate(**changes)
+        due = self.filter(status__in=[Article.Status.PUBLISHED, Article.Status.APPROVED]).aggregate(
+            **changes
+        )
         closing = due.get("oldest_open") and due["oldest_open"] + comments_last
         return min(filter(None, (due["going_live"], closing)), default=None)
 
+    def next_approved_draft(self):
+        """When the next approved draft of a live page is due to replace it, or None."""
+        return self.filter(draft_of__isnull=False, status=Article.Status.APPROVED).aggregate(
+            due=Min("published_at")
+        )["due"]
+
+    def pages(self):
+        """Articles in their own right: not drafts of live articles."""
+        return self.filter(draft_of__isnull=True)
+
     def review_overdue(self):
         """Live articles whose clinical review date has passed (archived ones need none)."""
-        return self.exclude(status=Article.Status.ARCHIVED).filter(
-            next_review_due__lt=timezone.localdate()
+        return (
+            self.pages()
+            .exclude(status=Article.Status.ARCHIVED)
+            .filter(next_review_due__lt=timezone.localdate())
         )
 
     def review_due_within(self, days):
         today = timezone.localdate()
-        return self.exclude(status=Article.Status.ARCHIVED).filter(
-            next_review_due__gte=today, next_review_due__lte=today + datetime.timedelta(days)
+        return (
+            self.pages()
+            .exclude(status=Article.Status.ARCHIVED)
+            .filter(
+                next_review_due__gte=today, next_review_due__lte=today + datetime.timedelta(days)
+            )
         )
 
     def for_page(self):
@@ -172,6 +191,29 @@ class Article(models.Model):
     treatments = models.ManyToManyField(
         "Treatment", through="ArticleTreatment", blank=True, related_name="articles"
     )
+    draft_of = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.CASCADE,
+        related_name="draft",
+        help_text="The live article this is a draft of: it replaces the live page's content "
+        "once a clinician approves it.",
+    )
+    changes_requested = models.TextField(
+        "note from the reviewer",
+        blank=True,
+        help_text="What the reviewing clinician asked to change when they sent it back.",
+    )
+    changes_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     comments_open = models.BooleanField(
         default=True,
         help_text="Untick to close comments on this article. Comments also close by "
@@ -200,15 +242,30 @@ class Article(models.Model):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         super().save(*args, **kwargs)
+        if self.status == self.Status.APPROVED:
+            transaction.on_commit(drafts.forget_next_draft_time)
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
+    @property
+    def is_draft_of_live_page(self):
+        return self.draft_of_id is not None
+
+    def start_draft(self, user):
+        """The draft of this live article (made now if it has none) for a correction."""
+        return drafts.start_draft(self, user)
+
+    def go_live(self, approver):
+        """Approve this draft: its content replaces the live page's at once."""
+        return drafts.go_live(self, approver)
+
     def allowed_statuses(self, user):
         """The statuses this user may move the article to from where it is now."""
+        workflow = DRAFT_WORKFLOW if self.is_draft_of_live_page else WORKFLOW
         allowed = [
             status
-            for status, permission in WORKFLOW.get(self.status, {}).items()
+            for status, permission in workflow.get(self.status, {}).items()
             if user.has_perm(f"articles.{permission}")
         ]
         return [self.Status(self.status), *allowed]

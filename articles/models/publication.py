@@ -9,6 +9,8 @@ class ArticleStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     IN_REVIEW = "in_review", "In review"
     PUBLISHED = "published", "Published"
+    # Only a draft of a live page: signed off, waiting for its publish time to replace it.
+    APPROVED = "approved", "Approved, goes live at the publish time"
     UNPUBLISHED = "unpublished", "Unpublished"
     ARCHIVED = "archived", "Archived"
 
@@ -21,6 +23,13 @@ WORKFLOW = {
     "published": {"unpublished": PUBLISH, "archived": PUBLISH},
     "unpublished": {"published": PUBLISH, "draft": PUBLISH, "archived": PUBLISH},
     "archived": {"draft": PUBLISH},
+}
+# A draft of a live page is never published itself: approving it replaces the live page's
+# content (now, or at its publish time).
+DRAFT_WORKFLOW = {
+    "draft": {"in_review": SUBMIT, "approved": PUBLISH},
+    "in_review": {"draft": SUBMIT, "approved": PUBLISH},
+    "approved": {"draft": PUBLISH, "in_review": PUBLISH},
 }
 
 

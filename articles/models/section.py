@@ -97,6 +97,17 @@ class Section(models.Model):
         "to get help” section, the care card with the topic's red flags comes first: add "
         "only points for this article.",
     )
+    harder_reading_accepted = models.BooleanField(
+        "accept harder reading for this section",
+        default=False,
+        help_text="Tick only when the section cannot be made plainer (for example, it must "
+        "name a medicine or a test), and say why below. Kept in the article's history.",
+    )
+    harder_reading_reason = models.CharField(
+        "why harder reading is needed",
+        max_length=300,
+        blank=True,
+    )
     body_html = models.TextField(editable=False, blank=True)
     # PostgreSQL full-text search: the article's title and standfirst with this section's
     # heading and text, weighted A-D; kept up to date by the search app.

@@ -1,0 +1,163 @@
+"""Drafts of live articles: a correction is written beside the live page, not on it.
+
+A draft is an article of its own (status draft, in review or approved) linked to the live
+one by `draft_of`, so editors work on it with the same admin, checks, preview and history
+as any article, while readers keep seeing the signed-off page. When a clinician approves
+it, its content replaces the live page's in one transaction: the live article keeps its
+address, comments and history, and the draft is removed.
+"""
+
+import logging
+
+import reversion
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from .publication import ArticleStatus
+
+logger = logging.getLogger(__name__)
+
+NEXT_DRAFT_KEY = "articles:next-approved-draft"
+# Saving an approved draft forgets the key (in this process's cache, or Redis for all);
+# a process with its own memory cache looks again after this.
+NEXT_DRAFT_SECONDS = 30
+NOTHING_SCHEDULED = "none"
+
+
+def forget_next_draft_time():
+    try:
+        cache.delete(NEXT_DRAFT_KEY)
+    except Exception:
+        logger.warning("Cache unavailable: next draft time kept until it expires", exc_info=True)
+
+
+def next_draft_time():
+    try:
+        stored = cache.get(NEXT_DRAFT_KEY)
+    except Exception:
+        stored = None
+    if stored is None:
+        stored = _next_approved_draft() or NOTHING_SCHEDULED
+        try:
+            cache.set(NEXT_DRAFT_KEY, stored, timeout=NEXT_DRAFT_SECONDS)
+        except Exception:
+            logger.warning("Cache unavailable: next draft time not kept", exc_info=True)
+    return None if stored == NOTHING_SCHEDULED else stored
+
+
+def _next_approved_draft():
+    from .article import Article
+
+    return Article.objects.next_approved_draft()
+
+
+# A draft's own address: slugs made from titles never hold two hyphens in a row, so this
+# cannot be a live article's.
+DRAFT_SLUG_SUFFIX = "--draft"
+
+
+def draft_slug(live):
+    return f"{live.slug[: 200 - len(DRAFT_SLUG_SUFFIX) - 12]}{DRAFT_SLUG_SUFFIX}-{live.pk}"
+
+
+def start_draft(live, user):
+    """The draft of `live`, made now as a copy of its content if it has none yet."""
+    from .article import Article
+
+    with transaction.atomic():
+        live = Article.objects.select_for_update().get(pk=live.pk)
+        existing = Article.objects.filter(draft_of=live).first()
+        if existing is not None:
+            return existing
+        with reversion.create_revision():
+            draft = Article.objects.create(
+                draft_of=live,
+                title=live.title,
+                slug=draft_slug(live),
+                standfirst=live.standfirst,
+                status=ArticleStatus.DRAFT,
+                comments_open=live.comments_open,
+                reviewed_by=live.reviewed_by,
+                last_reviewed=live.last_reviewed,
+                next_review_due=live.next_review_due,
+            )
+            draft.topics.set(live.topics.all())
+            draft.related_articles.set(live.related_articles.all())
+            _copy_sections(live, draft)
+            for link in live.article_treatments.all():
+                draft.article_treatments.create(treatment_id=link.treatment_id, order=link.order)
+            for reference in live.references.all():
+                reference.pk = None
+                reference.article = draft
+                reference.save()
+            reversion.set_user(user)
+            reversion.set_comment(f"Draft started from the live page “{live.title}”.")
+    return draft
+
+
+def _copy_sections(source, target):
+    copies = {}
+    for section in source.sections.order_by("parent_id", "order", "pk"):
+        # Main sections (no parent) come first, so every parent is copied before its children.
+        original_pk = section.pk
+        section.pk = None
+        section.article = target
+        section.parent = copies.get(section.parent_id)
+        section.save()
+        copies[original_pk] = section
+
+
+def go_live(draft, approver):
+    """Put the approved draft's content on its live page and remove the draft.
+
+    Returns the live article. The live page keeps its address, status and comments; its
+    sections, treatments and references are the draft's from now on (each section keeps its
+    anchor, so links to a part of the page still work), and the approval is the clinical
+    sign-off.
+    """
+    from .article import Article
+
+    with transaction.atomic():
+        draft = Article.objects.select_for_update().get(pk=draft.pk)
+        live = Article.objects.select_for_update().get(pk=draft.draft_of_id)
+        with reversion.create_revision():
+            live.title = draft.title
+            live.standfirst = draft.standfirst
+            live.sign_off(approver)
+            live.topics.set(draft.topics.all())
+            live.related_articles.set(draft.related_articles.all())
+            live.sections.all().delete()
+            live.article_treatments.all().delete()
+            live.references.all().delete()
+            # Moved rather than copied: each save keeps the search index and the page
+            # cache in step, and main sections move before their sub-sections.
+            for section in draft.sections.order_by("parent_id", "order", "pk"):
+                section.article = live
+                section.save()
+            for link in draft.article_treatments.all():
+                link.article = live
+                link.save()
+            for reference in draft.references.all():
+                reference.article = live
+                reference.save()
+            live.save()
+            reversion.set_user(approver)
+            reversion.set_comment(
+                f"Draft approved by {approver.get_full_name() or approver.get_username()} "
+                "and made live."
+            )
+        draft.delete()
+    return live
+
+
+def publish_due_drafts(now=None):
+    """Make every approved draft whose publish time has come live; returns how many."""
+    from .article import Article
+
+    now = now or timezone.now()
+    due = Article.objects.filter(
+        draft_of__isnull=False, status=ArticleStatus.APPROVED, published_at__lte=now
+    ).select_related("reviewed_by")
+    # The approving clinician is the one who signed the draft off.
+    return sum(go_live(draft, draft.reviewed_by) is not None for draft in due)
