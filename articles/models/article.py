@@ -156,6 +156,14 @@ class Article(models.Model):
         "status is Published; a future time schedules it.",
     )
     updated_at = models.DateTimeField("last updated", auto_now=True)
+    signed_off_at = models.DateTimeField(
+        "content signed off",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When a clinician last signed off the content readers see: the page's "
+        "“updated” time in feeds, sitemaps and search results.",
+    )
     last_reviewed = models.DateField(
         null=True, blank=True, help_text="The date a clinician last checked the whole article."
     )
@@ -273,6 +281,7 @@ class Article(models.Model):
     def sign_off(self, clinician, today=None):
         """Record a clinician's review: who, when, and when the next one is due."""
         today = today or timezone.localdate()
+        self.signed_off_at = timezone.now()
         self.reviewed_by = clinician
         self.last_reviewed = today
         self.next_review_due = add_months(today, settings.REVIEW_INTERVAL_MONTHS)
