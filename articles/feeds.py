@@ -7,6 +7,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
 from .models import Article
+from .sharing import TAGLINE, content_changed_at
 
 # Feed readers poll often; the newest articles are all they need.
 FEED_LENGTH = 50
@@ -15,7 +16,7 @@ FEED_LENGTH = 50
 class LatestArticlesFeed(Feed):
     feed_type = Atom1Feed
     link = reverse_lazy("articles:home")
-    subtitle = "Clear, clinician-reviewed health information."
+    subtitle = TAGLINE
 
     def title(self):
         return f"{settings.SITE_NAME}: health articles"
@@ -41,4 +42,5 @@ class LatestArticlesFeed(Feed):
         return article.published_at
 
     def item_updateddate(self, article):
-        return article.updated_at
+        # The feed's own `updated` is the newest of its entries' times (Django works it out).
+        return content_changed_at(article)

@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
-from django.templatetags.static import static
 from django.urls import reverse
 
 from pagecache.pages import public_page
@@ -10,7 +9,6 @@ from . import sharing
 from .models import Article, Topic
 
 ARTICLES_PER_PAGE = 20
-SHARE_IMAGE = "articles/img/share-default.png"
 
 
 @public_page(query_parameters=["page"])
@@ -19,7 +17,18 @@ def home(request):
         Article.objects.published().order_by("-published_at", "title"), ARTICLES_PER_PAGE
     ).get_page(request.GET.get("page"))
     topics = Topic.objects.with_published_articles()
-    return render(request, "articles/home.html", {"articles": articles, "topics": topics})
+    site_url = request.build_absolute_uri(reverse("articles:home"))
+    context = {
+        "articles": articles,
+        "topics": topics,
+        # Page 2 and on are the same page to search engines and link previews.
+        "canonical_url": site_url,
+        "share_image_url": sharing.share_image_url(request),
+        "structured_data": sharing.web_site(
+            settings.SITE_NAME, site_url, request.build_absolute_uri(reverse("search:results"))
+        ),
+    }
+    return render(request, "articles/home.html", context)
 
 
 # `comments` pages the comment threads shown under the article.
@@ -32,8 +41,26 @@ def article_detail(request, slug):
 @public_page()
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
-    articles = topic.articles.published().order_by("-published_at", "title")
-    return render(request, "articles/topic_detail.html", {"topic": topic, "articles": articles})
+    articles = list(topic.articles.published().order_by("-published_at", "title"))
+    canonical_url = request.build_absolute_uri(topic.get_absolute_url())
+    context = {
+        "topic": topic,
+        "articles": articles,
+        "canonical_url": canonical_url,
+        "share_image_url": sharing.share_image_url(request),
+        "structured_data": sharing.collection_page(
+            topic.name,
+            topic.description or f"Clinician-reviewed health articles on {topic.name}.",
+            canonical_url,
+            [
+                (request.build_absolute_uri(article.get_absolute_url()), article.title)
+                for article in articles
+            ],
+            settings.SITE_NAME,
+            request.build_absolute_uri(reverse("articles:home")),
+        ),
+    }
+    return render(request, "articles/topic_detail.html", context)
 
 
 def render_article(request, article, status=200, extra_context=None):
@@ -48,7 +75,7 @@ def render_article(request, article, status=200, extra_context=None):
         "related_articles": article.related_for_readers(),
         "canonical_url": canonical_url,
         "share_links": sharing.share_links(canonical_url, article.title),
-        "share_image_url": request.build_absolute_uri(static(SHARE_IMAGE)),
+        "share_image_url": sharing.share_image_url(request),
         "structured_data": sharing.medical_web_page(
             article,
             canonical_url,

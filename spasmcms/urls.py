@@ -5,13 +5,17 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
-from articles.sitemaps import SITEMAPS
+from articles.sitemaps import SITEMAPS as ARTICLE_SITEMAPS
+from triage.sitemaps import CheckerSitemap
 
 from . import health, views
 
 admin.site.site_header = "SpasmCMS clinical editing"
 admin.site.site_title = "SpasmCMS admin"
 admin.site.index_title = "Articles, treatments and reviews"
+
+# Each app lists its own public pages (articles cannot see the checker's rules).
+SITEMAPS = ARTICLE_SITEMAPS | {"checker": CheckerSitemap}
 
 urlpatterns = [
     path("favicon.ico", views.favicon),

@@ -3,9 +3,11 @@ import logging
 from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods
 
+from articles import sharing
 from articles.models import Section, Treatment
 
 from .engine import AnswerKind, triage
@@ -13,6 +15,11 @@ from .forms import TriageForm
 from .models import Advice, Question, RedFlag, record_outcome
 
 logger = logging.getLogger(__name__)
+
+CHECKER_TITLE = "Check how urgently you need help with back pain"
+CHECKER_DESCRIPTION = (
+    "Answer a few questions about your back pain to find out how urgently to get help, and why."
+)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -28,7 +35,7 @@ def checker(request):
     form = TriageForm(request.POST if request.method == "POST" else None, questions=questions)
     if request.method == "POST" and form.gives_advice():
         return result(request, form, count=True)
-    return render(request, "triage/checker.html", {"form": form})
+    return render_checker(request, {"form": form})
 
 
 @cache_control(private=True, no_store=True)
@@ -45,7 +52,32 @@ def checker_after_expired_token(request):
         return result(request, sent, count=False, token_expired=True, status=403)
     initial = {question.slug: request.POST.get(question.slug, "")[:10] for question in questions}
     form = TriageForm(initial=initial, questions=questions)
-    return render(request, "triage/checker.html", {"form": form, "token_expired": True}, status=403)
+    return render_checker(request, {"form": form, "token_expired": True}, status=403)
+
+
+def render_checker(request, context, status=200):
+    """The checker's form page, with what link previews and search engines read of it."""
+    canonical_url = request.build_absolute_uri(reverse("triage:checker"))
+    site_url = request.build_absolute_uri(reverse("articles:home"))
+    structured_data = {
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "name": CHECKER_TITLE,
+        "description": CHECKER_DESCRIPTION,
+        "url": canonical_url,
+        "inLanguage": "en-GB",
+        "about": {"@type": "MedicalCondition", "name": "Back pain"},
+        # For people with back pain deciding where to get help, not for clinicians.
+        "medicalAudience": {"@type": "MedicalAudience", "audienceType": "Patient"},
+        "isAccessibleForFree": True,
+        "publisher": sharing.organisation(settings.SITE_NAME, site_url),
+    }
+    page = {
+        "canonical_url": canonical_url,
+        "share_image_url": sharing.share_image_url(request),
+        "structured_data": structured_data,
+    }
+    return render(request, "triage/checker.html", page | context, status=status)
 
 
 def reason_words(rule, signs, weeks):

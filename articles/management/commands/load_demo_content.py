@@ -26,6 +26,11 @@ def read_toml(path):
         return tomllib.load(file)
 
 
+def at_nine(day):
+    """A date in the demo content as a moment: 9 in the morning, local time."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 0)))
+
+
 class Command(BaseCommand):
     help = "Load the demo health articles. Safe to run again: existing content is kept."
 
@@ -108,9 +113,9 @@ class Command(BaseCommand):
             "title": document["title"],
             "standfirst": document["standfirst"].strip(),
             "status": Article.Status.PUBLISHED,
-            "published_at": timezone.make_aware(
-                datetime.datetime.combine(published, datetime.time(9, 0))
-            ),
+            "published_at": at_nine(published),
+            # The shipped text was signed off at its last review, not when it was loaded.
+            "signed_off_at": at_nine(document["last_reviewed"]),
             "last_reviewed": document["last_reviewed"],
             "next_review_due": document["next_review_due"],
             "reviewed_by": reviewer,
