@@ -1,18 +1,27 @@
 from django import forms
 from django.contrib import admin, messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import JsonResponse
-from django.urls import path
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html_join
 from reversion.models import Version
 
 from governance.history import HistoryAdmin
 
-from . import readability
+from . import checks, readability
+from .admin_compare import CompareContentsMixin
+from .content import ArticleContent, SectionContent
 from .markdown import render_markdown
 from .models import Article, ArticleTreatment, Reference, Section, Topic, Treatment
 from .models.section import normalise_line_endings
+
+# How long an open change page counts as "being edited" for the notice to others.
+EDITING_NOTICE_SECONDS = 20 * 60
 
 
 class TextWithPlainLineEndings(forms.CharField):
@@ -25,6 +34,21 @@ class TextWithPlainLineEndings(forms.CharField):
 
 
 PLAIN_LINE_ENDINGS = {models.TextField: {"form_class": TextWithPlainLineEndings}}
+
+
+class DraftFilter(admin.SimpleListFilter):
+    title = "drafts of live pages"
+    parameter_name = "drafts"
+
+    def lookups(self, request, model_admin):
+        return [("only", "Drafts of live pages"), ("none", "Pages (no drafts of live pages)")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "only":
+            return queryset.filter(draft_of__isnull=False)
+        if self.value() == "none":
+            return queryset.pages()
+        return queryset
 
 
 class ReviewOverdueFilter(admin.SimpleListFilter):
@@ -46,7 +70,17 @@ class SectionInline(admin.StackedInline):
     model = Section
     formfield_overrides = PLAIN_LINE_ENDINGS
     extra = 0
-    fields = ["order", "heading", "kind", "parent", "anchor", "body", "readability"]
+    fields = [
+        "order",
+        "heading",
+        "kind",
+        "parent",
+        "anchor",
+        "body",
+        "readability",
+        "harder_reading_accepted",
+        "harder_reading_reason",
+    ]
     readonly_fields = ["readability"]
     ordering = ["order", "pk"]
     show_change_link = False
@@ -86,15 +120,22 @@ class ReferenceInline(admin.TabularInline):
 
 
 class ArticleForm(forms.ModelForm):
-    """Offers only the statuses this user may move the article to, and checks it again.
+    """Offers only the statuses this user may move the article to, and checks it again;
+    refuses a save over someone else's newer one; refuses to publish an unsafe page.
 
-    `user` is set on a per-request subclass by ArticleAdmin.get_form.
+    `request` and `user` are set on a per-request subclass by ArticleAdmin.get_form.
     """
 
+    request = None
     user = None
+    # When the article was last saved as this form was opened: a save on top of a newer
+    # one is refused rather than silently undoing it.
+    loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = version_stamp(self.instance)
         if "status" in self.fields:
             allowed = set(self.instance.allowed_statuses(self.user))
             self.fields["status"].choices = [
@@ -107,13 +148,130 @@ class ArticleForm(forms.ModelForm):
             raise forms.ValidationError("You cannot move the article to this status.")
         return status
 
+    def clean(self):
+        cleaned = super().clean()
+        self.refuse_save_over_a_newer_one()
+        status = cleaned.get("status", self.instance.status)
+        if status in (Article.Status.PUBLISHED, Article.Status.APPROVED):
+            reviewer, signing_off = self.reviewer(status)
+            problems = checks.publish_problems(self.content_to_save(), reviewer, signing_off)
+            if problems:
+                action = "approved" if status == Article.Status.APPROVED else "published"
+                raise forms.ValidationError(
+                    [f"This article cannot be {action} yet:", *problems], code="unsafe"
+                )
+        return cleaned
+
+    def refuse_save_over_a_newer_one(self):
+        loaded = self.cleaned_data.get("loaded_version")
+        if not (self.instance.pk and loaded):
+            return
+        stored = Article.objects.filter(pk=self.instance.pk).first()
+        if stored is None or version_stamp(stored) == loaded:
+            return
+        latest = Version.objects.get_for_object(stored).select_related("revision__user").first()
+        who = latest.revision.user if latest and latest.revision.user else None
+        name = (who.get_full_name() or who.get_username()) if who else "Someone else"
+        raise forms.ValidationError(
+            f"{name} saved this article at {timezone.localtime(stored.updated_at):%H:%M} "
+            "while you had it open, so your changes are not saved yet (nothing has been "
+            "overwritten). Copy any text you changed, reload the page to see their "
+            "version, then make your changes again.",
+            code="conflict",
+        )
+
+    def reviewer(self, status):
+        """Who readers will see as the reviewer once this is saved, and whether this save
+        is their sign-off: publishing or approving names whoever does it; an edit of a
+        live page keeps its reviewer (or the one a clinician names instead)."""
+        if self.initial.get("status") != status:
+            return self.user, True
+        return self.cleaned_data.get("reviewed_by", self.instance.reviewed_by), False
+
+    def content_to_save(self):
+        """The content as it will be once this form and its inlines are saved."""
+        formsets = {
+            formset.model: formset for formset in getattr(self.request, "article_formsets", [])
+        }
+
+        def kept_rows(model):
+            formset = formsets.get(model)
+            if formset is None or not formset.is_valid():
+                return None
+            return [
+                form.cleaned_data
+                for form in formset.forms
+                if form.cleaned_data
+                and not form.cleaned_data.get("DELETE")
+                and (form.instance.pk or form.has_changed())
+            ]
+
+        stored = ArticleContent.of(self.instance) if self.instance.pk else None
+        sections = kept_rows(Section)
+        treatments = kept_rows(ArticleTreatment)
+        references = kept_rows(Reference)
+        topics = self.cleaned_data.get("topics")
+        return ArticleContent(
+            title=self.cleaned_data.get("title", self.instance.title),
+            standfirst=self.cleaned_data.get("standfirst", self.instance.standfirst),
+            sections=stored.sections
+            if sections is None and stored
+            else tuple(
+                SectionContent(
+                    heading=row.get("heading", ""),
+                    body=row.get("body", ""),
+                    kind=row.get("kind", Section.Kind.NORMAL),
+                    anchor=row.get("anchor", ""),
+                    order=row.get("order") or 0,
+                    parent_heading=row["parent"].heading if row.get("parent") else "",
+                    harder_reading_accepted=row.get("harder_reading_accepted", False),
+                    harder_reading_reason=row.get("harder_reading_reason", ""),
+                )
+                for row in sorted(sections or [], key=lambda row: row.get("order") or 0)
+            ),
+            treatments=stored.treatments
+            if treatments is None and stored
+            else tuple(str(row["treatment"]) for row in treatments or [] if row.get("treatment")),
+            references=stored.references
+            if references is None and stored
+            else tuple(row.get("title", "") for row in references or [] if row.get("title")),
+            topic_slugs=frozenset(topic.slug for topic in topics)
+            if topics is not None
+            else (stored.topic_slugs if stored else frozenset()),
+        )
+
+
+def version_stamp(article):
+    return article.updated_at.isoformat() if article.updated_at else ""
+
+
+class RequestChangesForm(forms.Form):
+    note = forms.CharField(
+        label="What should the editor change?",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=4000,
+        help_text="Be specific: the editor sees this note at the top of the article.",
+    )
+
+
+def staff_name(user):
+    return user.get_full_name() or user.get_username()
+
 
 @admin.register(Article)
-class ArticleAdmin(HistoryAdmin):
+class ArticleAdmin(CompareContentsMixin, HistoryAdmin):
     form = ArticleForm
     formfield_overrides = PLAIN_LINE_ENDINGS
-    list_display = ["title", "status", "published_at", "last_reviewed", "next_review_due"]
-    list_filter = ["status", "topics", ReviewOverdueFilter]
+    list_display = [
+        "title",
+        "draft_label",
+        "status",
+        "published_at",
+        "last_reviewed",
+        "next_review_due",
+    ]
+    list_filter = ["status", DraftFilter, "topics", ReviewOverdueFilter]
+    list_select_related = ["draft_of", "draft"]
     search_fields = ["title", "standfirst", "sections__heading"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["topics", "related_articles"]
@@ -121,7 +279,7 @@ class ArticleAdmin(HistoryAdmin):
     inlines = [SectionInline, ArticleTreatmentInline, ReferenceInline]
     fieldsets = [
         ("Before you publish", {"fields": ["content_checks", "readability"]}),
-        (None, {"fields": ["title", "slug", "standfirst"]}),
+        (None, {"fields": ["title", "slug", "standfirst", "loaded_version"]}),
         (
             "Publishing",
             {
@@ -139,17 +297,41 @@ class ArticleAdmin(HistoryAdmin):
 
     class Media:
         js = ["articles/admin/markdown-preview.js"]
-        css = {"all": ["articles/admin/admin.css"]}
+        css = {"all": ["articles/admin/admin.css", "articles/admin/drafts.css"]}
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
-        return type(form.__name__, (form,), {"user": request.user})
+        return type(form.__name__, (form,), {"user": request.user, "request": request})
+
+    def _create_formsets(self, request, obj, change):
+        # Kept for the article form, which checks the whole page (its sections and
+        # references included) before it may be published.
+        formsets, inline_instances = super()._create_formsets(request, obj, change)
+        request.article_formsets = formsets
+        return formsets, inline_instances
 
     def get_readonly_fields(self, request, obj=None):
-        if request.user.has_perm("articles.publish_article"):
-            return self.readonly_fields
-        # Only a clinician's sign-off sets who reviewed the article and when.
-        return [*self.readonly_fields, "reviewed_by", "last_reviewed", "next_review_due"]
+        readonly = list(self.readonly_fields)
+        if obj is not None and obj.is_draft_of_live_page:
+            # The live page's address and comments are the live page's own settings.
+            readonly += ["slug", "comments_open"]
+        if not request.user.has_perm("articles.publish_article"):
+            # Only a clinician's sign-off sets who reviewed the article and when.
+            readonly += ["reviewed_by", "last_reviewed", "next_review_due"]
+        return readonly
+
+    def get_prepopulated_fields(self, request, obj=None):
+        if obj is not None and obj.is_draft_of_live_page:
+            return {}
+        return super().get_prepopulated_fields(request, obj)
+
+    @admin.display(description="draft")
+    def draft_label(self, article):
+        if article.is_draft_of_live_page:
+            return "Draft of a live page"
+        if getattr(article, "draft", None) is not None:
+            return "Has a draft waiting"
+        return ""
 
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
@@ -169,14 +351,91 @@ class ArticleAdmin(HistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         previous = getattr(request, "status_before_restore", None) or form.initial.get("status")
-        if obj.status == Article.Status.PUBLISHED and previous != Article.Status.PUBLISHED:
-            obj.sign_off(request.user)  # publishing, or restoring a published version
+        if obj.status != previous and obj.status in (
+            Article.Status.PUBLISHED,
+            Article.Status.APPROVED,
+        ):
+            # Publishing, approving a draft, or restoring a published version; the
+            # reviewer's note has been dealt with (it stays in the history).
+            obj.sign_off(request.user)
+            obj.changes_requested, obj.changes_requested_by = "", None
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        for warning in form.instance.content_warnings():
+        article = form.instance
+        for warning in article.content_warnings():
             self.message_user(request, warning, messages.WARNING)
+        if article.is_due_to_go_live:
+            # Made live once this save (and its history entry) is committed: see
+            # change_view.
+            request.draft_to_go_live = article
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The status as saved: after a refused save the form's instance holds the
+        # refused one, and the buttons offered must match what is stored.
+        stored = Article.objects.filter(pk=obj.pk).values_list("status", flat=True) if obj else []
+        context["stored_status"] = next(iter(stored), None)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            self.notice_others_editing(request, object_id)
+        response = super().change_view(request, object_id, form_url, extra_context)
+        draft = getattr(request, "draft_to_go_live", None)
+        if draft is None:
+            return response
+        live = draft.go_live(request.user)
+        if live is None:  # made live by another request a moment ago
+            return response
+        self.message_user(
+            request,
+            f"The draft is now live: readers see the new version of “{live.title}”.",
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[live.pk]))
+
+    def response_change(self, request, obj):
+        if getattr(request, "draft_to_go_live", None) is not None:
+            return HttpResponseRedirect(request.path)  # replaced in change_view
+        if obj.is_draft_of_live_page and obj.status == Article.Status.APPROVED:
+            self.message_user(
+                request,
+                f"Approved. The draft replaces the live page at "
+                f"{timezone.localtime(obj.published_at):%H:%M on %-d %B %Y}.",
+                messages.SUCCESS,
+            )
+        return super().response_change(request, obj)
+
+    def notice_others_editing(self, request, object_id):
+        """Tell whoever opens a page that someone else opened it to edit a moment ago.
+
+        A courtesy only: the form itself refuses a save over a newer one.
+        """
+        key = f"articles:editing:{object_id}"
+        me = {"user": request.user.pk, "name": staff_name(request.user), "at": timezone.now()}
+        try:
+            other = cache.get(key)
+            if other and other["user"] != request.user.pk:
+                self.message_user(
+                    request,
+                    f"{other['name']} opened this article to edit it at "
+                    f"{timezone.localtime(other['at']):%H:%M}. If you both save, the second "
+                    "save is refused so that nothing is overwritten: agree who goes first.",
+                    messages.WARNING,
+                )
+            else:
+                cache.set(key, me, timeout=EDITING_NOTICE_SECONDS)
+        except Exception:  # noqa: S110 (the notice is a courtesy; saving is still safe)
+            pass
+
+    def recover_view(self, request, version_id, extra_context=None):
+        # A draft of a live page is gone once approved; bringing it back would clash
+        # with the live page's next draft.
+        version = self.version_of_this_model(version_id)
+        if version.field_dict.get("draft_of_id") or version.field_dict.get("draft_of"):
+            raise PermissionDenied
+        return super().recover_view(request, version_id, extra_context)
 
     @admin.display(description="content checks")
     def content_checks(self, article):
@@ -196,16 +455,72 @@ class ArticleAdmin(HistoryAdmin):
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "related_articles":
-            kwargs["queryset"] = Article.objects.order_by("title")
+            # Pages readers can be sent to: not this article itself, nor drafts.
+            this_article = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = (
+                Article.objects.pages().exclude(pk=this_article).order_by("title")
+                if this_article and this_article.isdigit()
+                else Article.objects.pages().order_by("title")
+            )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_urls(self):
-        preview = path(
-            "preview/",
-            self.admin_site.admin_view(self.markdown_preview),
-            name="articles_article_preview",
+        def view(function, name):
+            return self.admin_site.admin_view(function), f"articles_article_{name}"
+
+        preview, preview_name = view(self.markdown_preview, "preview")
+        draft, draft_name = view(self.start_draft_view, "start_draft")
+        send_back, send_back_name = view(self.request_changes_view, "request_changes")
+        return [
+            path("preview/", preview, name=preview_name),
+            path("<path:object_id>/draft/", draft, name=draft_name),
+            path("<path:object_id>/request-changes/", send_back, name=send_back_name),
+            *super().get_urls(),
+        ]
+
+    def start_draft_view(self, request, object_id):
+        """Open the draft of a live article, making it first if there is none (POST)."""
+        live = get_object_or_404(Article, pk=object_id)
+        if request.method != "POST":
+            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[live.pk]))
+        if not (
+            request.user.has_perm("articles.change_article")
+            and live.status == Article.Status.PUBLISHED
+            and not live.is_draft_of_live_page
+        ):
+            raise PermissionDenied
+        had_draft = Article.objects.filter(draft_of=live).exists()
+        draft = live.start_draft(request.user)
+        self.message_user(
+            request,
+            "This is the draft that was already open: carry on with it."
+            if had_draft
+            else "Draft started. Readers keep seeing the live page until a clinician "
+            "approves this draft.",
+            messages.INFO if had_draft else messages.SUCCESS,
         )
-        return [preview, *super().get_urls()]
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[draft.pk]))
+
+    def request_changes_view(self, request, object_id):
+        """A clinician sends an article in review back to its editor with a note."""
+        article = get_object_or_404(Article, pk=object_id)
+        if not request.user.has_perm("articles.publish_article"):
+            raise PermissionDenied
+        if article.status not in (Article.Status.IN_REVIEW, Article.Status.APPROVED):
+            raise Http404("Only an article in review can be sent back.")
+        form = RequestChangesForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            article.send_back(request.user, form.cleaned_data["note"])
+            self.message_user(request, "Sent back to the editor with your note.", messages.SUCCESS)
+            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": article,
+            "title": f"Request changes to “{article.title}”",
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/articles/article/request_changes.html", context)
 
     def markdown_preview(self, request):
         """Live preview for the body editor: the same renderer and sanitiser readers get."""

@@ -5,7 +5,10 @@ article's history, or from the admin form about to be saved, so the publish chec
 comparison of two versions are written once, over plain data.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
 
 
 @dataclass(frozen=True)
@@ -64,4 +67,66 @@ class ArticleContent:
                 article.references.order_by("order", "pk").values_list("title", flat=True)
             ),
             topic_slugs=frozenset(article.topics.values_list("slug", flat=True)),
+        )
+
+    @classmethod
+    def from_revision(cls, revision, article_pk):
+        """The content of an article as one revision of its history saved it.
+
+        A revision holds the article with its sections, treatment links and references as
+        they were then. Only rows of this article are read, whatever else the revision
+        holds. Treatments and topics are not part of an article's history, so their names
+        are today's; a treatment deleted since is named by its number.
+        """
+        # Imported here so that the models may use these plain values without an import cycle.
+        from .models import Article, ArticleTreatment, Reference, Section, Topic, Treatment
+
+        types = ContentType.objects.get_for_models(Article, Section, ArticleTreatment, Reference)
+        article = revision.version_set.get(
+            content_type=types[Article], object_id=str(article_pk)
+        ).field_dict
+        rows = defaultdict(list)
+        model_of_type = {content_type.pk: model for model, content_type in types.items()}
+        for version in revision.version_set.filter(
+            content_type__in=[types[Section], types[ArticleTreatment], types[Reference]]
+        ):
+            fields = version.field_dict
+            if fields["article_id"] == article["id"]:
+                rows[model_of_type[version.content_type_id]].append(fields)
+        sections, links, references = (
+            sorted(rows[model], key=lambda fields: (fields["order"], fields["id"]))
+            for model in (Section, ArticleTreatment, Reference)
+        )
+        headings = {fields["id"]: fields["heading"] for fields in sections}
+        treatment_names = dict(
+            Treatment.objects.filter(pk__in=[link["treatment_id"] for link in links]).values_list(
+                "pk", "name"
+            )
+        )
+        topic_pks = article.get("topics", [])
+        topic_slugs = dict(Topic.objects.filter(pk__in=topic_pks).values_list("pk", "slug"))
+        return cls(
+            title=article["title"],
+            standfirst=article["standfirst"],
+            sections=tuple(
+                SectionContent(
+                    heading=fields["heading"],
+                    body=fields["body"],
+                    kind=fields["kind"],
+                    anchor=fields["anchor"],
+                    order=fields["order"],
+                    parent_heading=headings.get(fields["parent_id"], ""),
+                    harder_reading_accepted=fields["harder_reading_accepted"],
+                    harder_reading_reason=fields["harder_reading_reason"],
+                )
+                for fields in sections
+            ),
+            treatments=tuple(
+                treatment_names.get(link["treatment_id"], f"Treatment #{link['treatment_id']}")
+                for link in links
+            ),
+            references=tuple(reference["title"] for reference in references),
+            # A topic deleted since has no slug; "#" never appears in one, so its stand-in
+            # cannot match a real topic.
+            topic_slugs=frozenset(topic_slugs.get(pk, f"topic #{pk}") for pk in topic_pks),
         )

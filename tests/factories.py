@@ -179,3 +179,28 @@ class BlockedWordFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ["word"]
 
     word = factory.Sequence(lambda n: f"blocked{n}")
+
+
+def ready_to_publish(article):
+    """Give `article` what publishing needs: a "when to get help" section and a source."""
+    SectionFactory(
+        article=article,
+        heading="When to get help",
+        kind=Section.Kind.URGENT_ADVICE,
+        body="Call {emergency_number} if you cannot move your legs.",
+        order=900,
+    )
+    ReferenceFactory(article=article)
+    return article
+
+
+def live_article(**fields):
+    """A published article a clinician signed off, with the sections publishing needs."""
+    article = ArticleFactory(**fields)
+    SectionFactory(article=article, heading="What it is", body="A spasm is a sudden tight muscle.")
+    SectionFactory(
+        article=article,
+        heading="Things you can do",
+        body="Keep moving gently. Use a warm pack for 20 minutes.\n\nRest if it hurts a lot.",
+    )
+    return ready_to_publish(article)

@@ -15,6 +15,7 @@ from .factories import (
     TopicFactory,
     TreatmentFactory,
     UserFactory,
+    ready_to_publish,
 )
 
 pytestmark = pytest.mark.django_db
@@ -82,7 +83,7 @@ def test_treatment_change_page_loads(clinician_client):
 
 
 def test_clinician_edits_a_section_and_reorders_and_the_page_shows_it(clinician_client, client):
-    article = ArticleFactory()
+    article = ready_to_publish(ArticleFactory())
     first = SectionFactory(article=article, heading="Causes", order=10)
     second = SectionFactory(article=article, heading="Symptoms", order=20)
     url = reverse("admin:articles_article_change", args=[article.pk])

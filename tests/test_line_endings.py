@@ -12,7 +12,7 @@ from django.urls import reverse
 from articles.models import Article, Section
 
 from .admin_forms import change_form_data
-from .factories import ArticleFactory, SectionFactory
+from .factories import ArticleFactory, SectionFactory, ready_to_publish
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,8 @@ def test_an_articles_standfirst_is_stored_with_lf_line_endings():
 
 def test_saving_through_the_admin_as_a_browser_sends_it_stores_lf(clinician_client):
     article = ArticleFactory(standfirst="What helps.\nWhen to get help.")
-    section = SectionFactory(article=article, body="Rest.\n\n- Heat\n- Gentle movement")
+    section = SectionFactory(article=article, body="Rest.\n\n- Heat\n- Gentle movement", order=1)
+    ready_to_publish(article)
     url = reverse("admin:articles_article_change", args=[article.pk])
     # Every form box comes back with CR LF line endings, as a browser sends it.
     data = {

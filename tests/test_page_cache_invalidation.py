@@ -21,6 +21,7 @@ from .factories import (
     SectionFactory,
     TopicFactory,
     TreatmentFactory,
+    ready_to_publish,
 )
 from .page_cache_helpers import home, save
 
@@ -259,7 +260,8 @@ def test_a_readers_pending_comment_keeps_the_cached_pages_and_its_approval_retir
 def test_a_clinicians_edit_in_the_admin_reaches_anonymous_readers_at_once(clinician_client):
     reader = Client()
     article = ArticleFactory(title="Muscle cramps")
-    SectionFactory(article=article, heading="What helps")
+    SectionFactory(article=article, heading="What helps", order=1)
+    ready_to_publish(article)
     assert "<h1>Muscle cramps</h1>" in page(reader, article)
     url = reverse("admin:articles_article_change", args=[article.pk])
     changes = {"title": "Muscle cramps at night", "sections-0-heading": "What helps at night"}

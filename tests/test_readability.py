@@ -1,7 +1,9 @@
 """Readability figures for clinicians, on the article page in the admin and in the live preview.
 
-Patient material should read at about grade 8 or below. The figures are a guide shown to
-the writer, never a gate.
+Patient material should read at about grade 8 or below (the target); publishing is refused
+above `settings.READING_GRADE_LIMIT` unless harder reading is accepted for the section. The
+plain words come from the grade alone, so they never call a text plain while warning it is
+hard.
 """
 
 import json
@@ -9,8 +11,10 @@ import json
 import pytest
 from django.test import Client
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 
-from articles.readability import GRADE_LIMIT, Readability, measure, syllables
+from articles.readability import TARGET_GRADE, Level, Readability, measure, syllables
 
 from .factories import ArticleFactory, EditorFactory, SectionFactory, UserFactory
 
@@ -22,9 +26,8 @@ JARGON = (
     "multidisciplinary pharmacological intervention, particularly nonsteroidal "
     "anti-inflammatory medication administration alongside physiotherapeutic rehabilitation."
 )
-ABOVE_GRADE_8 = (
-    "Above grade 8: try shorter sentences and everyday words, and explain any medical term."
-)
+PLAINER = "Try shorter sentences and everyday words, and explain any medical term."
+FOX_SUMMARY = "Grade 2.3 — easy to read · reading ease 94.3 (higher is easier) · 9 words"
 
 
 # The figures ------------------------------------------------------------------------------
@@ -36,23 +39,29 @@ def test_the_quick_brown_fox_figures():
     assert (figures.words, figures.sentences, figures.syllables) == (9, 1, 11)
     assert figures.reading_ease == 94.3
     assert figures.grade == 2.3
-    assert figures.ease_label == "very easy"
+    assert figures.level == Level.EASY
+    assert figures.label == "easy to read"
+    assert not figures.above_target
     assert not figures.too_hard
-    assert figures.summary() == "Reading ease 94.3 (very easy) · grade 2.3 · 9 words"
+    assert figures.summary() == FOX_SUMMARY
 
 
-def test_a_long_jargon_sentence_is_above_grade_8_and_the_summary_says_so():
+def test_a_long_jargon_sentence_is_too_hard_to_publish_and_the_summary_says_so():
     figures = measure(JARGON)
 
     assert figures.sentences == 1
-    assert figures.grade > GRADE_LIMIT == 8
+    assert figures.grade > 9
     assert figures.too_hard
-    assert figures.ease_label == "very hard"
-    assert figures.summary().endswith(ABOVE_GRADE_8)
+    assert figures.level == Level.TOO_HARD
+    assert figures.headline == (
+        f"Grade {figures.grade:g} — too hard: above grade 9, publishing needs an accepted reason"
+    )
+    assert figures.summary().endswith(f"words. {PLAINER}")
 
 
 def test_an_easy_text_has_no_advice_in_its_summary():
-    assert "Above grade" not in measure(FOX).summary()
+    assert PLAINER not in measure(FOX).summary()
+    assert measure(FOX).advice == ""
 
 
 def test_each_bullet_point_counts_as_a_sentence():
@@ -113,18 +122,95 @@ def test_syllables_of_everyday_words(word, count):
     assert syllables(word) == count
 
 
-def test_grade_8_itself_is_fine_and_just_above_is_too_hard():
-    at_limit = Readability(words=11, sentences=1, syllables=18)
-    above = Readability(words=10, sentences=3, syllables=19)
+def test_a_grade_just_above_8_is_never_called_plain_whatever_its_reading_ease():
+    """Reading ease 61.9 is "plain English" on the Flesch scale; grade 8.4 is above target.
 
-    assert at_limit.grade == 8.0
-    assert not at_limit.too_hard
-    assert above.grade == 8.1
-    assert above.too_hard
-    assert above.summary().endswith(ABOVE_GRADE_8)
+    The preview used to say both in one line.
+    """
+    figures = Readability(words=15, sentences=1, syllables=23)
+
+    assert (figures.grade, figures.reading_ease) == (8.4, 61.9)
+    assert figures.level == Level.HARD
+    assert figures.summary() == (
+        "Grade 8.4 — a little hard: aim for grade 8 or below · reading ease 61.9 (higher is "
+        f"easier) · 15 words. {PLAINER}"
+    )
+    assert "plain english" not in figures.summary().lower()
+
+
+@pytest.mark.parametrize(
+    ("figures", "grade", "level"),
+    [
+        (Readability(words=10, sentences=1, syllables=15), 6.0, Level.EASY),
+        (Readability(words=8, sentences=3, syllables=14), 6.1, Level.PLAIN),
+        (Readability(words=11, sentences=1, syllables=18), 8.0, Level.PLAIN),
+        (Readability(words=8, sentences=2, syllables=15), 8.1, Level.HARD),
+        (Readability(words=5, sentences=2, syllables=10), 9.0, Level.HARD),
+        (Readability(words=7, sentences=1, syllables=13), 9.1, Level.TOO_HARD),
+    ],
+)
+def test_each_grade_band_has_its_words_and_each_limit_is_inclusive(figures, grade, level):
+    assert figures.grade == grade
+    assert figures.level == level
+    assert figures.above_target == (grade > 8)
+    assert figures.too_hard == (grade > 9)
+    assert (PLAINER in figures.summary()) == (grade > 8)
+
+
+def test_grade_8_is_plain_english_the_target_for_health_information():
+    assert Readability(words=11, sentences=1, syllables=18).headline == (
+        "Grade 8 — plain English, the target for health information"
+    )
+
+
+def test_the_publish_limit_comes_from_settings(settings):
+    settings.READING_GRADE_LIMIT = 10
+    at_grade_9_1 = Readability(words=7, sentences=1, syllables=13)
+
+    assert at_grade_9_1.level == Level.HARD
+    assert not at_grade_9_1.too_hard
+
+
+def test_a_limit_set_below_the_target_never_lets_a_blocked_text_be_called_plain(settings):
+    settings.READING_GRADE_LIMIT = 7
+    at_grade_8 = Readability(words=11, sentences=1, syllables=18)
+
+    assert at_grade_8.too_hard
+    assert at_grade_8.level == Level.TOO_HARD
+    assert "plain english" not in at_grade_8.summary().lower()
+
+
+@given(
+    words=st.integers(min_value=1, max_value=400),
+    sentences=st.integers(min_value=1, max_value=60),
+    extra_syllables=st.integers(min_value=0, max_value=800),
+)
+def test_the_words_always_agree_with_the_grade(words, sentences, extra_syllables):
+    figures = Readability(words=words, sentences=sentences, syllables=words + extra_syllables)
+    summary = figures.summary().lower()
+
+    if figures.grade > TARGET_GRADE:
+        assert "plain english" not in summary and "easy to read" not in summary
+        assert "hard" in figures.label and PLAINER in figures.summary()
+    else:
+        assert "hard" not in summary and PLAINER not in figures.summary()
+    assert figures.summary().startswith(f"Grade {figures.grade:g} — ")
 
 
 # On the admin page -------------------------------------------------------------------------
+
+
+FOX_HTML = (
+    '<span class="readability readability-easy"><strong>Grade 2.3 — easy to read</strong> · '
+    "reading ease 94.3 (higher is easier) · 9 words</span>"
+)
+
+
+def warned_html(figures):
+    return (
+        f'<span class="readability readability-{figures.level}"><strong>⚠ {figures.headline}'
+        f'</strong> · {figures.details}<span class="readability-advice">{PLAINER}</span></span>'
+    )
 
 
 def test_the_article_page_shows_each_sections_readability_and_the_whole_articles(
@@ -138,13 +224,30 @@ def test_the_article_page_shows_each_sections_readability_and_the_whole_articles
     response = clinician_client.get(reverse("admin:articles_article_change", args=[article.pk]))
 
     html = response.content.decode()
-    assert measure(FOX).summary() in html
-    assert f'<strong class="readability-warning">⚠ {measure(JARGON).summary()}</strong>' in html
+    assert FOX_HTML in html
+    assert warned_html(measure(JARGON)) in html
+    assert "too hard: above grade 9, publishing needs an accepted reason" in html
     assert "No text yet." in html
     whole = measure("\n\n".join(["Back spasms are common.", FOX, JARGON]))
     assert whole.words == 4 + 9 + 18
-    assert whole.summary() in html
+    assert warned_html(whole) in html
     assert "readability of the whole article" in html.lower()
+
+
+def test_a_section_a_little_above_the_target_is_marked_but_not_as_too_hard(clinician_client):
+    a_little_hard = "Stretching every morning strengthens the muscles that support your back."
+    figures = measure(a_little_hard)
+    assert figures.level == Level.HARD
+    article = ArticleFactory(standfirst="Back spasms are common.")
+    SectionFactory(article=article, body=a_little_hard)
+
+    html = clinician_client.get(
+        reverse("admin:articles_article_change", args=[article.pk])
+    ).content.decode()
+
+    assert warned_html(figures) in html
+    assert "a little hard: aim for grade 8 or below" in html
+    assert "publishing needs an accepted reason" not in html
 
 
 def test_a_plain_article_shows_no_readability_warning(clinician_client):
@@ -155,9 +258,12 @@ def test_a_plain_article_shows_no_readability_warning(clinician_client):
         reverse("admin:articles_article_change", args=[article.pk])
     ).content.decode()
 
-    assert "readability-warning" not in html
-    assert "Above grade 8" not in html
-    assert measure(f"Back spasms are common.\n\n{FOX}").summary() in html
+    assert "readability-hard" not in html
+    assert "readability-too_hard" not in html
+    assert PLAINER not in html
+    assert FOX_HTML in html
+    whole = measure(f"Back spasms are common.\n\n{FOX}")
+    assert f"<strong>{whole.headline}</strong> · {whole.details}</span>" in html
 
 
 def test_the_add_page_says_readability_comes_after_saving(clinician_client):
@@ -188,28 +294,54 @@ def test_the_preview_returns_sanitised_html_and_the_readability(clinician_client
     assert "javascript:" not in payload["html"]
     assert "<strong>Take care</strong>" in payload["html"]
     assert f"<p>{FOX}</p>" in payload["html"]
-    assert payload["readability"].startswith("Reading ease")
+    assert payload["readability"]["headline"].startswith("Grade ")
 
 
-def test_the_preview_gives_the_exact_figures_and_warns_above_grade_8(clinician_client):
-    easy = json.loads(preview(clinician_client, FOX).content)
-    hard = json.loads(preview(clinician_client, JARGON).content)
+def test_the_preview_gives_the_figures_as_values_for_the_page_to_lay_out(clinician_client):
+    easy = json.loads(preview(clinician_client, FOX).content)["readability"]
+    hard = json.loads(preview(clinician_client, JARGON).content)["readability"]
+    figures = measure(JARGON)
 
-    assert easy["readability"] == "Reading ease 94.3 (very easy) · grade 2.3 · 9 words"
-    assert "readability-warning" in hard["readability"]
-    assert ABOVE_GRADE_8 in hard["readability"]
+    assert easy == {
+        "level": "easy",
+        "warning": False,
+        "grade": 2.3,
+        "reading_ease": 94.3,
+        "words": 9,
+        "headline": "Grade 2.3 — easy to read",
+        "details": "reading ease 94.3 (higher is easier) · 9 words",
+        "advice": "",
+        "summary": FOX_SUMMARY,
+    }
+    assert hard["level"] == "too_hard"
+    assert hard["warning"] is True
+    assert hard["grade"] == figures.grade
+    assert hard["advice"] == PLAINER
+    assert hard["summary"] == figures.summary()
+
+
+def test_no_figure_in_the_preview_is_html(clinician_client):
+    """The page shows them as text: markup in them would be shown, not followed."""
+    for text in (FOX, JARGON, ""):
+        payload = json.loads(preview(clinician_client, text).content)["readability"]
+
+        assert not any("<" in str(value) for value in payload.values())
 
 
 def test_the_preview_of_nothing_says_so(clinician_client):
     payload = json.loads(preview(clinician_client, "").content)
 
-    assert payload == {"html": "", "readability": "No text yet."}
+    assert payload["html"] == ""
+    assert payload["readability"]["level"] == "none"
+    assert payload["readability"]["summary"] == "No text yet."
+    assert payload["readability"]["grade"] is None
 
 
 def test_the_preview_reads_at_most_50000_characters(clinician_client):
     payload = json.loads(preview(clinician_client, "word " * 12_000).content)
 
-    assert "· 10000 words" in payload["readability"]
+    assert payload["readability"]["words"] == 10_000
+    assert "· 10000 words" in payload["readability"]["summary"]
 
 
 def test_editors_can_use_the_preview(client):

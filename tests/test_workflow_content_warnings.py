@@ -1,4 +1,6 @@
-"""Content gaps are warnings clinicians and editors see on an article, never blocks."""
+"""Content gaps are warnings clinicians and editors see on an article. The gaps that make a
+page unsafe (no urgent advice, no sources) also block publishing: see
+test_publish_checks_admin.py; the others never do."""
 
 import pytest
 from django.test import Client
@@ -80,6 +82,7 @@ def test_editors_see_the_content_warnings_too(editor_client):
 def test_saving_still_succeeds_and_shows_the_warnings_as_messages(
     clinician_client, article_with_gaps
 ):
+    Article.objects.filter(pk=article_with_gaps.pk).update(status=S.DRAFT)
     retitled = {"title": "Still full of gaps"}
 
     response = submit_admin_page(
@@ -93,7 +96,11 @@ def test_saving_still_succeeds_and_shows_the_warnings_as_messages(
     assert article_with_gaps.title == "Still full of gaps"
 
 
-def test_warnings_never_stop_a_clinician_publishing(clinician_client, article_with_gaps, public):
+def test_gaps_that_leave_readers_safe_never_stop_a_clinician_publishing(
+    clinician_client, article_with_gaps, public
+):
+    SectionFactory(article=article_with_gaps, heading="Get help", kind=Section.Kind.URGENT_ADVICE)
+    ReferenceFactory(article=article_with_gaps)
     Article.objects.filter(pk=article_with_gaps.pk).update(status=S.IN_REVIEW)
     published = {"status": S.PUBLISHED}
 
@@ -101,7 +108,7 @@ def test_warnings_never_stop_a_clinician_publishing(clinician_client, article_wi
         clinician_client, change_url(article_with_gaps), published, follow=True
     )
 
-    assert warning_messages(response) == ALL_GAPS
+    assert warning_messages(response) == ALL_GAPS[2:]  # an empty section, a missing caution
     article_with_gaps.refresh_from_db()
     assert article_with_gaps.status == S.PUBLISHED
     assert public.get(article_with_gaps.get_absolute_url()).status_code == 200

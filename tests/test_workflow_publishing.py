@@ -10,7 +10,7 @@ from django.utils import timezone
 from articles.models import Article, add_months
 
 from .admin_forms import change_url, submit_admin_page
-from .factories import ArticleFactory, ClinicianFactory, draft
+from .factories import ArticleFactory, ClinicianFactory, draft, ready_to_publish
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def public():
 
 
 def test_a_clinician_publishing_signs_the_article_off(clinician_client, clinician, public):
-    article = draft(title="Back spasms")
+    article = ready_to_publish(draft(title="Back spasms"))
     Article.objects.filter(pk=article.pk).update(status=S.IN_REVIEW)
     someone_else = ClinicianFactory()
     # Whatever the page sends for the review fields, the sign-off records who and when.
@@ -60,6 +60,16 @@ def test_a_clinician_creating_a_published_article_signs_it_off(clinician_client,
         "slug": "straight-out",
         "standfirst": "Ready.",
         "status": "published",
+        # What publishing needs: when to get help, and a source.
+        "sections-TOTAL_FORMS": "1",
+        "sections-0-order": "10",
+        "sections-0-heading": "When to get help",
+        "sections-0-kind": "urgent_advice",
+        "sections-0-body": "Call {emergency_number} if you cannot move your legs.",
+        "references-TOTAL_FORMS": "1",
+        "references-0-order": "1",
+        "references-0-title": "Back pain",
+        "references-0-url": "https://www.nhs.uk/conditions/back-pain/",
     }
 
     response = submit_admin_page(clinician_client, reverse("admin:articles_article_add"), ready)
@@ -79,6 +89,7 @@ def test_republishing_an_unpublished_article_is_a_new_sign_off(clinician_client,
         last_reviewed=datetime.date(2020, 5, 1),
         next_review_due=datetime.date(2021, 5, 1),
     )
+    ready_to_publish(article)
 
     response = submit_admin_page(clinician_client, change_url(article), {"status": S.PUBLISHED})
 
@@ -91,7 +102,7 @@ def test_republishing_an_unpublished_article_is_a_new_sign_off(clinician_client,
 
 def test_the_review_interval_comes_from_the_settings(clinician_client, settings):
     settings.REVIEW_INTERVAL_MONTHS = 6
-    article = draft()
+    article = ready_to_publish(draft())
 
     response = submit_admin_page(clinician_client, change_url(article), {"status": S.PUBLISHED})
 
@@ -104,7 +115,7 @@ def test_signing_off_on_29_february_makes_the_next_review_due_on_28_february(
     clinician_client, clinician, monkeypatch
 ):
     monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: datetime.date(2024, 2, 29))
-    article = draft()
+    article = ready_to_publish(draft())
 
     response = submit_admin_page(clinician_client, change_url(article), {"status": S.PUBLISHED})
 
@@ -146,7 +157,9 @@ def test_sign_off_records_who_when_and_the_next_review(clinician, settings):
 
 def test_editing_a_published_article_does_not_count_as_a_new_review(clinician_client):
     reviewer = ClinicianFactory()
-    article = ArticleFactory(reviewed_by=reviewer, last_reviewed=datetime.date(2026, 1, 5))
+    article = ready_to_publish(
+        ArticleFactory(reviewed_by=reviewer, last_reviewed=datetime.date(2026, 1, 5))
+    )
     clearer = {"standfirst": "A clearer summary."}
 
     assert submit_admin_page(clinician_client, change_url(article), clearer).status_code == 302
@@ -219,7 +232,7 @@ def test_a_scheduled_article_appears_when_its_time_comes_with_nothing_run(client
 
 
 def test_a_clinician_schedules_an_article_through_the_admin(clinician_client, clinician, public):
-    article = draft(title="Coming soon")
+    article = ready_to_publish(draft(title="Coming soon"))
     when = timezone.localtime() + datetime.timedelta(days=3)
     scheduled = {
         "status": S.PUBLISHED,

@@ -9,9 +9,21 @@ class TriageConfig(AppConfig):
     verbose_name = "Symptom checker and red flags"
 
     def ready(self):
+        from articles.checks import care_card_topics
+
         from . import signals  # noqa: F401  (retires cached pages when the rule set changes)
 
+        care_card_topics(topics_have_care_card)
         post_migrate.connect(record_first_versions, sender=self, dispatch_uid="triage-first")
+
+
+def topics_have_care_card(topic_slugs):
+    """An article of these topics shows a care card (see `care_card_for`): one of them has
+    a live red flag. Then the card tells readers when to get help, even on an article with
+    no urgent-advice section of its own."""
+    from .models import RedFlag
+
+    return RedFlag.objects.live().filter(topic__slug__in=topic_slugs).exists()
 
 
 def record_first_versions(sender, using, apps=None, **kwargs):

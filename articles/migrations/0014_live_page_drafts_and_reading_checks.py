@@ -49,7 +49,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='section',
             name='harder_reading_reason',
-            field=models.CharField(blank=True, max_length=300, verbose_name='why harder reading is needed'),
+            field=models.CharField(blank=True, help_text='Needed when harder reading is accepted, e.g. “names the medicines a GP may prescribe”. The publish check names every section above the reading limit.', max_length=300, verbose_name='why harder reading is needed'),
         ),
         migrations.AlterField(
             model_name='article',

@@ -9,9 +9,10 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
+import reversion
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -247,14 +248,18 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         self.standfirst = normalise_line_endings(self.standfirst)
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
+        if self.status in (self.Status.PUBLISHED, self.Status.APPROVED) and not self.published_at:
             self.published_at = timezone.now()
         super().save(*args, **kwargs)
-        if self.status == self.Status.APPROVED:
-            transaction.on_commit(drafts.forget_next_draft_time)
+        drafts.remember_next_draft_time()
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        drafts.remember_next_draft_time()
+        return deleted
 
     @property
     def is_draft_of_live_page(self):
@@ -263,6 +268,26 @@ class Article(models.Model):
     def start_draft(self, user):
         """The draft of this live article (made now if it has none) for a correction."""
         return drafts.start_draft(self, user)
+
+    @property
+    def is_due_to_go_live(self):
+        """An approved draft whose publish time has come."""
+        return (
+            self.is_draft_of_live_page
+            and self.status == self.Status.APPROVED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    def send_back(self, clinician, note):
+        """A clinician asks for changes: the article goes back to draft with their note."""
+        with reversion.create_revision():
+            self.status = self.Status.DRAFT
+            self.changes_requested = note
+            self.changes_requested_by = clinician
+            self.save()
+            reversion.set_user(clinician)
+            reversion.set_comment(f"Changes requested: {note}")
 
     def go_live(self, approver):
         """Approve this draft: its content replaces the live page's at once."""

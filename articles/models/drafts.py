@@ -32,24 +32,31 @@ def forget_next_draft_time():
         logger.warning("Cache unavailable: next draft time kept until it expires", exc_info=True)
 
 
+def remember_next_draft_time():
+    """Look up when the next approved draft goes live and keep it in the cache.
+
+    Done whenever an article is saved, so that requests normally find it there.
+    """
+    from .article import Article
+
+    due = Article.objects.next_approved_draft()
+    try:
+        cache.set(NEXT_DRAFT_KEY, due or NOTHING_SCHEDULED, timeout=NEXT_DRAFT_SECONDS)
+    except Exception:
+        logger.warning("Cache unavailable: next draft time not kept", exc_info=True)
+    return due
+
+
 def next_draft_time():
+    """When the next approved draft goes live (None if none is): from the cache, or looked
+    up when the cache has lost it."""
     try:
         stored = cache.get(NEXT_DRAFT_KEY)
     except Exception:
         stored = None
     if stored is None:
-        stored = _next_approved_draft() or NOTHING_SCHEDULED
-        try:
-            cache.set(NEXT_DRAFT_KEY, stored, timeout=NEXT_DRAFT_SECONDS)
-        except Exception:
-            logger.warning("Cache unavailable: next draft time not kept", exc_info=True)
+        return remember_next_draft_time()
     return None if stored == NOTHING_SCHEDULED else stored
-
-
-def _next_approved_draft():
-    from .article import Article
-
-    return Article.objects.next_approved_draft()
 
 
 # A draft's own address: slugs made from titles never hold two hyphens in a row, so this

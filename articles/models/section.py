@@ -107,6 +107,8 @@ class Section(models.Model):
         "why harder reading is needed",
         max_length=300,
         blank=True,
+        help_text="Needed when harder reading is accepted, e.g. “names the medicines a GP "
+        "may prescribe”. The publish check names every section above the reading limit.",
     )
     body_html = models.TextField(editable=False, blank=True)
     # PostgreSQL full-text search: the article's title and standfirst with this section's
@@ -137,6 +139,12 @@ class Section(models.Model):
             for field in ("heading", "body")
             if (numbers := literal_helplines(getattr(self, field)))
         }
+        if self.harder_reading_accepted and not self.harder_reading_reason.strip():
+            # A tick alone tells the next reviewer nothing; the reason is kept in History.
+            errors["harder_reading_reason"] = (
+                "Say why this section cannot be made plainer, or untick “accept harder "
+                "reading for this section”."
+            )
         if errors:
             raise ValidationError(errors)
         if self.parent_id is None:

@@ -14,6 +14,26 @@
     return match ? match[1] + "preview/" : null;
   }
 
+  // The figures come as values and are laid out here as text, never parsed as HTML.
+  function showReadability(figures, readability) {
+    figures.className = "markdown-preview-readability readability readability-" + readability.level;
+    figures.textContent = "";
+    if (readability.level === "none") {
+      figures.textContent = readability.summary;
+      return;
+    }
+    var headline = document.createElement("strong");
+    headline.textContent = (readability.warning ? "\u26a0 " : "") + readability.headline;
+    figures.appendChild(headline);
+    figures.appendChild(document.createTextNode(" \u00b7 " + readability.details));
+    if (readability.advice) {
+      var advice = document.createElement("span");
+      advice.className = "readability-advice";
+      advice.textContent = readability.advice;
+      figures.appendChild(advice);
+    }
+  }
+
   function attach(textarea) {
     if (textarea.dataset.previewAttached) {
       return;
@@ -53,7 +73,7 @@
             return;
           }
           body.innerHTML = result.html; // sanitised on the server by the same nh3 rules
-          figures.textContent = result.readability;
+          showReadability(figures, result.readability);
         })
         .catch(function () {});
     }
