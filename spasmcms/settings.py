@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "comments",
     "search",
     "triage",
+    "feedback",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -250,6 +251,12 @@ COMMENTS_MIN_SECONDS = int(os.environ.get("SPASMCMS_COMMENTS_MIN_SECONDS", "3"))
 COMMENTS_MAX_AGE_SECONDS = int(os.environ.get("SPASMCMS_COMMENTS_MAX_AGE", str(24 * 3600)))
 COMMENTS_REPORTS_TO_HIDE = int(os.environ.get("SPASMCMS_COMMENTS_REPORTS_TO_HIDE", "3"))
 COMMENTS_CLOSE_AFTER_DAYS = int(os.environ.get("SPASMCMS_COMMENTS_CLOSE_AFTER_DAYS", "365"))
+
+# "Was this page helpful?": answers and notes per client per window (as for comments), and
+# the days readers' "what was missing" notes are kept (`delete_old_feedback` deletes older).
+FEEDBACK_RATE_LIMIT = int(os.environ.get("SPASMCMS_FEEDBACK_RATE_LIMIT", "10"))
+FEEDBACK_RATE_WINDOW_SECONDS = int(os.environ.get("SPASMCMS_FEEDBACK_RATE_WINDOW", "600"))
+FEEDBACK_NOTES_KEEP_DAYS = int(os.environ.get("SPASMCMS_FEEDBACK_NOTES_KEEP_DAYS", "90"))
 
 # Email: the console in development; SMTP from the environment in production.
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "SpasmCMS <noreply@localhost>")

@@ -32,6 +32,7 @@ urlpatterns = [
     path("triage/", include("triage.urls")),
     path("", include("search.urls")),
     path("", include("comments.urls")),
+    path("", include("feedback.urls")),
     path("", include("articles.urls")),
 ]
 

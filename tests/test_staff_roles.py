@@ -25,6 +25,10 @@ MODERATOR_PERMISSIONS = {
     "add_blockedword",
     "change_blockedword",
     "delete_blockedword",
+    # Readers' notes on what a page was missing, held for moderation like comments.
+    "view_missingnote",
+    "change_missingnote",
+    "moderate_missingnote",
 }
 
 
@@ -142,7 +146,7 @@ def test_moderator_group_moderates_comments_and_blocked_words_and_nothing_else()
     assert codenames == MODERATOR_PERMISSIONS
 
 
-def test_moderator_admin_home_lists_comments_and_blocked_words_only(login):
+def test_moderator_admin_home_lists_comments_blocked_words_and_page_notes_only(login):
     client = login("Moderator")
 
     response = client.get(reverse("admin:index"))
@@ -150,7 +154,7 @@ def test_moderator_admin_home_lists_comments_and_blocked_words_only(login):
     models = {
         model["object_name"] for app in response.context["app_list"] for model in app["models"]
     }
-    assert models == {"Comment", "BlockedWord"}
+    assert models == {"Comment", "BlockedWord", "MissingNote"}
 
 
 def test_editor_admin_home_shows_no_triage_rules(login):
