@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils.text import Truncator
 
-from governance.clients import client_key
+from governance.clients import client_key, over_rate_limit
 from triage.advice import advice_for_text
 from triage.engine import Disposition
 
@@ -79,23 +79,10 @@ def receive(comment, request):
 
 
 def comment_rate_exceeded(request):
-    """Count this comment against the client's limit; True once over the limit.
-
-    With the cache down the limit is not enforced: a comment still waits for a moderator,
-    so losing a reader's words would be worse than letting one more through.
-    """
-    key = f"comment-rate:{client_key(request)}"
-    try:
-        cache.add(key, 0, timeout=settings.COMMENTS_RATE_WINDOW_SECONDS)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # the entry expired between add and incr: start a new window
-            cache.set(key, 1, timeout=settings.COMMENTS_RATE_WINDOW_SECONDS)
-            count = 1
-    except Exception:
-        logger.warning("Cache unavailable: comment rate limit not applied", exc_info=True)
-        return False
-    return count > settings.COMMENTS_RATE_LIMIT
+    """Count this comment against the client's limit; True once over the limit."""
+    return over_rate_limit(
+        request, "comment", settings.COMMENTS_RATE_LIMIT, settings.COMMENTS_RATE_WINDOW_SECONDS
+    )
 
 
 def first_report_from_client(request, comment):

@@ -1,35 +1,15 @@
-"""How readers' feedback is limited per client, as comments are.
-
-The limit lives in the cache (Redis when configured, so every process shares it), keyed by
-`governance.clients.client_key`: a hash, never the reader's address, and it is forgotten
-when the window ends. Nothing about the client is stored with the feedback itself.
-"""
-
-import logging
+"""How readers' feedback is limited per client, as comments are (see
+`governance.clients.over_rate_limit`: a keyed hash in the cache, never the reader's
+address, forgotten when the window ends). Nothing about the client is stored with the
+feedback itself."""
 
 from django.conf import settings
-from django.core.cache import cache
 
-from governance.clients import client_key
-
-logger = logging.getLogger(__name__)
+from governance.clients import over_rate_limit
 
 
 def feedback_rate_exceeded(request):
-    """Count this answer or note against the client's limit; True once over the limit.
-
-    With the cache down the limit is not enforced: one more count does no harm, and a note
-    still waits for a moderator.
-    """
-    key = f"feedback-rate:{client_key(request)}"
-    try:
-        cache.add(key, 0, timeout=settings.FEEDBACK_RATE_WINDOW_SECONDS)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # the entry expired between add and incr: start a new window
-            cache.set(key, 1, timeout=settings.FEEDBACK_RATE_WINDOW_SECONDS)
-            count = 1
-    except Exception:
-        logger.warning("Cache unavailable: feedback rate limit not applied", exc_info=True)
-        return False
-    return count > settings.FEEDBACK_RATE_LIMIT
+    """Count this answer or note against the client's limit; True once over the limit."""
+    return over_rate_limit(
+        request, "feedback", settings.FEEDBACK_RATE_LIMIT, settings.FEEDBACK_RATE_WINDOW_SECONDS
+    )
