@@ -1,26 +1,16 @@
 from django.contrib import admin, messages
 from django.utils.text import Truncator
 
+from governance.counters import ReadOnlyCountAdmin
+
 from .models import DailyAnswerCount, MissingNote
 
 
 @admin.register(DailyAnswerCount)
-class DailyAnswerCountAdmin(admin.ModelAdmin):
-    """Anonymous daily counts: for clinicians to read, never to edit."""
-
+class DailyAnswerCountAdmin(ReadOnlyCountAdmin):
     list_display = ["date", "article", "yes", "no"]
     list_filter = ["date", "article"]
     list_select_related = ["article"]
-    date_hierarchy = "date"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(MissingNote)

@@ -1,5 +1,6 @@
 """Counting in the database when many requests count the same thing at once."""
 
+from django.contrib import admin
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
@@ -19,3 +20,19 @@ def count_one(model, *, field="count", also=None, **key):
             model.objects.create(**key, **{field: 1}, **also)
     except IntegrityError:
         model.objects.filter(**key).update(**{field: F(field) + 1}, **also)
+
+
+class ReadOnlyCountAdmin(admin.ModelAdmin):
+    """Anonymous daily counts in the admin: for staff to read, never to edit."""
+
+    list_filter = ["date"]
+    date_hierarchy = "date"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

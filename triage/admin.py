@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
+from governance.counters import ReadOnlyCountAdmin
 from governance.history import HistoryAdmin
 
 from . import four_eyes
@@ -299,22 +300,6 @@ class RedFlagAdmin(FourEyesAdmin):
 
     def has_delete_permission(self, request, obj=None):
         # Untick "active" instead: that waits for a second clinician's approval.
-        return False
-
-
-class ReadOnlyCountAdmin(admin.ModelAdmin):
-    """Anonymous daily counts: for clinicians to read, never to edit."""
-
-    list_filter = ["date"]
-    date_hierarchy = "date"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
         return False
 
 
