@@ -66,8 +66,51 @@ class ReviewOverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
-class SectionInline(admin.StackedInline):
+def has_a_draft(article):
+    """A live article with a draft beside it: its content changes only through the draft,
+    so that approving the draft never undoes an edit made on the live page meanwhile."""
+    return article is not None and article.pk is not None and hasattr(article, "draft")
+
+
+class LockedWhileDrafted:
+    """An article's inline rows, read-only while the article has a draft of it."""
+
+    def has_add_permission(self, request, obj):
+        return not has_a_draft(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not has_a_draft(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not has_a_draft(obj) and super().has_delete_permission(request, obj)
+
+
+class SectionFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        """Deleting a main section would delete its sub-sections and their text with it:
+        ask for them to be deleted (or moved) in so many words."""
+        super().clean()
+        deleted = {form.instance.pk for form in self.deleted_forms if form.instance.pk}
+        if not deleted:
+            return
+        kept_children = [
+            form.cleaned_data["heading"]
+            for form in self.forms
+            if form not in self.deleted_forms
+            and form.cleaned_data.get("parent") is not None
+            and form.cleaned_data["parent"].pk in deleted
+        ]
+        if kept_children:
+            raise forms.ValidationError(
+                "A section you are deleting still has sub-sections ("
+                + ", ".join(f"“{heading}”" for heading in kept_children)
+                + "): delete them too, or make them sub-sections of another section, first."
+            )
+
+
+class SectionInline(LockedWhileDrafted, admin.StackedInline):
     model = Section
+    formset = SectionFormSet
     formfield_overrides = PLAIN_LINE_ENDINGS
     extra = 0
     fields = [
@@ -84,6 +127,12 @@ class SectionInline(admin.StackedInline):
     readonly_fields = ["readability"]
     ordering = ["order", "pk"]
     show_change_link = False
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.has_perm("articles.publish_article"):
+            return self.readonly_fields
+        # Accepting harder reading is the reviewing clinician's judgement.
+        return [*self.readonly_fields, "harder_reading_accepted", "harder_reading_reason"]
 
     @admin.display(description="readability (when saved)")
     def readability(self, section):
@@ -105,14 +154,14 @@ class SectionInline(admin.StackedInline):
         return field
 
 
-class ArticleTreatmentInline(admin.TabularInline):
+class ArticleTreatmentInline(LockedWhileDrafted, admin.TabularInline):
     model = ArticleTreatment
     extra = 0
     autocomplete_fields = ["treatment"]
     ordering = ["order", "pk"]
 
 
-class ReferenceInline(admin.TabularInline):
+class ReferenceInline(LockedWhileDrafted, admin.TabularInline):
     model = Reference
     extra = 0
     fields = ["order", "title", "publisher", "url", "accessed"]
@@ -166,7 +215,9 @@ class ArticleForm(forms.ModelForm):
         loaded = self.cleaned_data.get("loaded_version")
         if not (self.instance.pk and loaded):
             return
-        stored = Article.objects.filter(pk=self.instance.pk).first()
+        # Locked until this save commits, so that of two saves at once the second waits
+        # and then sees the first.
+        stored = Article.objects.select_for_update().filter(pk=self.instance.pk).first()
         if stored is None or version_stamp(stored) == loaded:
             return
         latest = Version.objects.get_for_object(stored).select_related("revision__user").first()
@@ -184,7 +235,8 @@ class ArticleForm(forms.ModelForm):
         """Who readers will see as the reviewer once this is saved, and whether this save
         is their sign-off: publishing or approving names whoever does it; an edit of a
         live page keeps its reviewer (or the one a clinician names instead)."""
-        if self.initial.get("status") != status:
+        before = getattr(self.request, "status_before_restore", None) or self.initial.get("status")
+        if before != status:
             return self.user, True
         return self.cleaned_data.get("reviewed_by", self.instance.reviewed_by), False
 
@@ -254,6 +306,15 @@ class RequestChangesForm(forms.Form):
     )
 
 
+def typed_label(name):
+    """ "sections-2-body" as a person would say it: "Section 3: text"."""
+    if name in ("title", "standfirst"):
+        return name.capitalize()
+    prefix, index, part = name.rsplit("-", 2)
+    thing = {"sections": "Section"}.get(prefix, prefix.capitalize())
+    return f"{thing} {int(index) + 1}: {'text' if part == 'body' else part}"
+
+
 def staff_name(user):
     return user.get_full_name() or user.get_username()
 
@@ -315,13 +376,15 @@ class ArticleAdmin(CompareContentsMixin, HistoryAdmin):
         if obj is not None and obj.is_draft_of_live_page:
             # The live page's address and comments are the live page's own settings.
             readonly += ["slug", "comments_open"]
+        if has_a_draft(obj):
+            readonly += ["title", "slug", "standfirst", "topics", "related_articles"]
         if not request.user.has_perm("articles.publish_article"):
             # Only a clinician's sign-off sets who reviewed the article and when.
             readonly += ["reviewed_by", "last_reviewed", "next_review_due"]
         return readonly
 
     def get_prepopulated_fields(self, request, obj=None):
-        if obj is not None and obj.is_draft_of_live_page:
+        if obj is not None and (obj.is_draft_of_live_page or has_a_draft(obj)):
             return {}
         return super().get_prepopulated_fields(request, obj)
 
@@ -342,6 +405,23 @@ class ArticleAdmin(CompareContentsMixin, HistoryAdmin):
             or obj.status in (Article.Status.DRAFT, Article.Status.IN_REVIEW)
             or request.user.has_perm("articles.publish_article")
         )
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting a live page would delete the draft someone is writing with it.
+        return not has_a_draft(obj) and super().has_delete_permission(request, obj)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        article = self.get_object(request, object_id)
+        if has_a_draft(article):
+            self.message_user(
+                request,
+                "This page has a draft waiting, so an earlier version cannot be restored "
+                "now: approve or delete the draft first.",
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(reverse("admin:articles_article_history", args=[object_id]))
+        response = super().revision_view(request, object_id, version_id, extra_context)
+        return self.make_due_draft_live(request, response)
 
     def before_restore(self, request, live, version_id):
         restored_status = Version.objects.get(pk=version_id).field_dict["status"]
@@ -364,6 +444,14 @@ class ArticleAdmin(CompareContentsMixin, HistoryAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         article = form.instance
+        if (
+            article.status == Article.Status.PUBLISHED
+            and form.initial.get("status") == Article.Status.PUBLISHED
+            and (form.has_changed() or any(formset.has_changed() for formset in formsets))
+        ):
+            # A clinician changed what readers see: the page's "updated" time moves on.
+            article.signed_off_at = timezone.now()
+            Article.objects.filter(pk=article.pk).update(signed_off_at=article.signed_off_at)
         for warning in article.content_warnings():
             self.message_user(request, warning, messages.WARNING)
         if article.is_due_to_go_live:
@@ -379,25 +467,56 @@ class ArticleAdmin(CompareContentsMixin, HistoryAdmin):
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "POST" and not Article.objects.filter(pk=object_id).exists():
+            return self.gone_while_editing(request, object_id)
         if request.method == "GET":
             self.notice_others_editing(request, object_id)
         response = super().change_view(request, object_id, form_url, extra_context)
+        return self.make_due_draft_live(request, response)
+
+    def make_due_draft_live(self, request, response):
+        """After a save that approved a draft for now, with its history entry committed
+        (so that the entry holds the draft only), make it live and go to the live page."""
         draft = getattr(request, "draft_to_go_live", None)
         if draft is None:
             return response
         live = draft.go_live(request.user)
         if live is None:  # made live by another request a moment ago
-            return response
-        self.message_user(
-            request,
-            f"The draft is now live: readers see the new version of “{live.title}”.",
-            messages.SUCCESS,
-        )
+            live = draft.draft_of
+        else:
+            self.message_user(
+                request,
+                f"The draft is now live: readers see the new version of “{live.title}”.",
+                messages.SUCCESS,
+            )
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[live.pk]))
+
+    def gone_while_editing(self, request, object_id):
+        """Someone saves an article that no longer exists (a draft made live or deleted
+        meanwhile): show them what they typed, so nothing is lost."""
+        typed = [
+            (typed_label(name), value)
+            for name, value in request.POST.items()
+            if value.strip()
+            and (name in ("title", "standfirst") or name.endswith(("-heading", "-body")))
+        ]
+        last = Version.objects.get_for_model(Article).filter(object_id=str(object_id)).first()
+        live_pk = last and (last.field_dict.get("draft_of") or last.field_dict.get("draft_of_id"))
+        live = Article.objects.filter(pk=live_pk).first() if live_pk else None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "This article was changed while you were editing",
+            "typed": typed,
+            "live": live,
+        }
+        return TemplateResponse(
+            request, "admin/articles/article/gone_while_editing.html", context, status=409
+        )
 
     def response_change(self, request, obj):
         if getattr(request, "draft_to_go_live", None) is not None:
-            return HttpResponseRedirect(request.path)  # replaced in change_view
+            return HttpResponseRedirect(request.path)  # replaced by make_due_draft_live
         if obj.is_draft_of_live_page and obj.status == Article.Status.APPROVED:
             self.message_user(
                 request,

@@ -8,7 +8,7 @@ nothing until a reader chooses to share.
 from urllib.parse import quote, urlencode
 
 from django.db.models import Max
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
 from django.templatetags.static import static
 
 SHARE_IMAGE = "articles/img/share-default.png"
@@ -23,14 +23,15 @@ def content_changed_at(article):
     `updated_at` moves with every save, even one readers cannot see (a demo load, a status
     change), so feed readers and search engines would be told of changes that never
     happened. A page published before sign-offs were recorded falls back to its publish
-    time.
+    time, and a page signed off then scheduled has not changed before it went live.
     """
-    return article.signed_off_at or article.published_at
+    return max(filter(None, (article.signed_off_at, article.published_at)), default=None)
 
 
 def newest_change(articles):
     """The newest `content_changed_at` of these articles, in one query (None if none)."""
-    return articles.aggregate(newest=Max(Coalesce("signed_off_at", "published_at")))["newest"]
+    changed = Greatest(Coalesce("signed_off_at", "published_at"), "published_at")
+    return articles.aggregate(newest=Max(changed))["newest"]
 
 
 def share_image_url(request):

@@ -215,8 +215,9 @@ def sitemap_entries(client):
 
 
 def test_sitemap_lists_exactly_the_public_pages_with_when_they_changed(client, back_pain):
-    first = ArticleFactory(slug="lower-back-pain")
-    second = ArticleFactory(slug="sciatica")
+    published = datetime.datetime(2026, 1, 5, 12, tzinfo=datetime.UTC)
+    first = ArticleFactory(slug="lower-back-pain", published_at=published)
+    second = ArticleFactory(slug="sciatica", published_at=published)
     first.topics.add(back_pain)
     second.topics.add(back_pain)
     set_signed_off_at(first, datetime.datetime(2026, 3, 10, 12, tzinfo=datetime.UTC))

@@ -15,9 +15,11 @@ from articles.models import Article, Section
 
 from .admin_forms import change_form_data, change_url, submit_admin_page
 from .factories import (
+    ArticleFactory,
     ArticleTreatmentFactory,
     ClinicianFactory,
     EditorFactory,
+    SectionFactory,
     TopicFactory,
     live_article,
 )
@@ -373,3 +375,156 @@ def test_opening_a_page_someone_else_is_editing_says_who(editor_client, live):
     page = other.get(change_url(draft), follow=True).content.decode()
 
     assert "opened this article to edit it" in page
+
+
+# What a second reader of the design found -------------------------------------------------
+
+
+def test_a_draft_keeps_sub_sections_under_their_parents(editor_client, clinician, live):
+    parent = live.sections.get(heading="Things you can do")
+    SectionFactory(article=live, parent=parent, heading="At night", body="Sleep on your side.")
+    draft = start_draft(editor_client, live)
+
+    copied = draft.sections.get(heading="At night")
+    assert copied.parent.heading == "Things you can do"
+    assert copied.parent.article == draft
+
+    draft.sign_off(clinician)
+    draft.status = S.APPROVED
+    draft.save()
+    draft.go_live(clinician)
+
+    moved = live.sections.get(heading="At night")
+    assert moved.parent == live.sections.get(heading="Things you can do")
+
+
+def test_the_live_page_is_locked_while_it_has_a_draft(editor_client, clinician_client, live):
+    draft = start_draft(editor_client, live)
+    page = clinician_client.get(change_url(live))
+    html = page.content.decode()
+    assert "This page has a draft waiting" in html
+    assert reverse("admin:articles_article_change", args=[draft.pk]) in html
+
+    data = change_form_data(page)
+    data["title"] = "Changed on the live page"
+    response = clinician_client.post(change_url(live), data)
+
+    live.refresh_from_db()
+    assert live.title == "Back muscle spasms"  # content only changes through the draft
+    assert response.status_code == 302
+    assert not any(
+        inline.formset.forms and inline.has_change_permission
+        for inline in page.context["inline_admin_formsets"]
+    )
+
+
+def test_a_live_page_with_a_draft_can_still_be_taken_down(editor_client, clinician_client, live):
+    start_draft(editor_client, live)
+
+    response = submit_admin_page(clinician_client, change_url(live), {"status": S.UNPUBLISHED})
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Article.objects.get(pk=live.pk).status == S.UNPUBLISHED
+
+
+def test_a_live_page_with_a_draft_is_neither_restored_nor_deleted(
+    editor_client, clinician_client, live
+):
+    submit_admin_page(clinician_client, change_url(live), {"standfirst": "Earlier words."})
+    version = Version.objects.get_for_object(live).first()
+    start_draft(editor_client, live)
+
+    restore = clinician_client.get(
+        reverse("admin:articles_article_revision", args=[live.pk, version.pk]), follow=True
+    )
+    delete = clinician_client.get(reverse("admin:articles_article_delete", args=[live.pk]))
+
+    assert "cannot be restored now" in restore.content.decode()
+    assert delete.status_code == 403
+
+
+def test_deleting_a_section_with_sub_sections_asks_for_them_first(clinician_client, live):
+    parent = live.sections.get(heading="Things you can do")
+    SectionFactory(article=live, parent=parent, heading="At night", body="Sleep on your side.")
+    page = clinician_client.get(change_url(live))
+    data = change_form_data(page)
+    data[section_field(page, "Things you can do", "DELETE")] = "on"
+
+    response = clinician_client.post(change_url(live), data)
+
+    assert response.status_code == 200
+    assert "still has sub-sections (“At night”)" in response.content.decode()
+    assert live.sections.filter(heading="At night").exists()
+
+
+def test_a_scheduled_draft_whose_approver_has_left_goes_back_to_review(
+    editor_client, clinician, live, reader
+):
+    draft = start_draft(editor_client, live)
+    draft.sign_off(clinician)
+    draft.status = S.APPROVED
+    draft.published_at = timezone.now() - datetime.timedelta(minutes=1)
+    draft.save()
+    clinician.is_active = False
+    clinician.save()
+    cache.clear()
+
+    page = reader.get(live.get_absolute_url())
+
+    assert page.status_code == 200
+    draft.refresh_from_db()
+    assert draft.status == S.IN_REVIEW
+    assert "approve it again" in draft.changes_requested
+
+
+def test_making_a_draft_live_twice_makes_it_live_once(editor_client, clinician, live):
+    draft = start_draft(editor_client, live)
+    draft.sign_off(clinician)
+    draft.save()
+
+    assert draft.go_live(clinician) == live
+    assert draft.go_live(clinician) is None
+
+
+def test_an_editor_cannot_accept_harder_reading(editor_client, live):
+    draft = start_draft(editor_client, live)
+
+    page = editor_client.get(change_url(draft))
+
+    fields = change_form_data(page)
+    assert not any(name.endswith("-harder_reading_accepted") for name in fields)
+    assert not any(name.endswith("-harder_reading_reason") for name in fields)
+
+
+def test_saving_a_draft_made_live_meanwhile_gives_the_text_back(editor_client, clinician, live):
+    draft = start_draft(editor_client, live)
+    page = editor_client.get(change_url(draft))
+    data = change_form_data(page)
+    data[section_field(page, "Things you can do", "body")] = "My careful new wording."
+    draft.sign_off(clinician)
+    draft.save()
+    draft.go_live(clinician)
+
+    response = editor_client.post(change_url(draft), data)
+
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "My careful new wording." in html
+    assert change_url(live) in html
+
+
+def test_a_draft_address_is_found_even_when_a_slug_looks_like_one(editor_client, live):
+    ArticleFactory(slug=f"back-muscle-spasms--draft-{live.pk}", status=S.DRAFT)
+
+    draft = start_draft(editor_client, live)
+
+    assert draft.slug.startswith(f"back-muscle-spasms--draft-{live.pk}-")
+
+
+def test_a_clinicians_edit_of_a_live_page_moves_its_updated_time(clinician_client, live):
+    before = timezone.now()
+
+    submit_admin_page(clinician_client, change_url(live), {"standfirst": "Clearer words."})
+
+    live.refresh_from_db()
+    assert live.signed_off_at >= before

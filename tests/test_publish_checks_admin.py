@@ -3,6 +3,7 @@ nothing the clinician typed is lost, and an accepted harder section is kept in h
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from reversion.models import Version
 
 from articles.models import Article, Section, Topic
@@ -190,3 +191,23 @@ def test_editing_a_live_page_keeps_its_named_reviewer_whoever_edits(client):
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert Article.objects.get(pk=article.pk).title == "A clearer title"
+
+
+def test_restoring_a_published_version_is_a_sign_off_and_is_checked_as_one(client):
+    """A restore of a published version signs the page off as whoever restores it."""
+    signer = Client()
+    signer.force_login(ClinicianFactory())
+    article = ready_to_publish(in_review())
+    publish(signer, article)
+    submit = change_form_data(signer.get(change_url(article)))
+    signer.post(change_url(article), {**submit, "status": S.UNPUBLISHED})
+    published_version = Version.objects.get_for_object(article).order_by("pk")[0]
+    nameless = ClinicianFactory(first_name="", last_name="")
+    client.force_login(nameless)
+    url = reverse("admin:articles_article_revision", args=[article.pk, published_version.pk])
+
+    response = client.post(url, change_form_data(client.get(url)))
+
+    assert response.status_code == 200
+    assert "ask an administrator to add your name" in response.content.decode()
+    assert Article.objects.get(pk=article.pk).status == S.UNPUBLISHED

@@ -12,6 +12,7 @@ import logging
 import reversion
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from .publication import ArticleStatus
@@ -60,12 +61,24 @@ def next_draft_time():
 
 
 # A draft's own address: slugs made from titles never hold two hyphens in a row, so this
-# cannot be a live article's.
+# cannot be a live article's (a hand-typed one could: then a number is added).
 DRAFT_SLUG_SUFFIX = "--draft"
 
 
 def draft_slug(live):
-    return f"{live.slug[: 200 - len(DRAFT_SLUG_SUFFIX) - 12]}{DRAFT_SLUG_SUFFIX}-{live.pk}"
+    from .article import Article
+
+    stem = f"{live.slug[: 200 - len(DRAFT_SLUG_SUFFIX) - 24]}{DRAFT_SLUG_SUFFIX}-{live.pk}"
+    slug, number = stem, 2
+    while Article.objects.filter(slug=slug).exists():
+        slug, number = f"{stem}-{number}", number + 1
+    return slug
+
+
+def main_sections_first(sections):
+    """Sections with every parent before its sub-sections (databases sort empty values
+    differently, so "no parent" is asked for explicitly)."""
+    return sections.order_by(F("parent_id").asc(nulls_first=True), "order", "pk")
 
 
 def start_draft(live, user):
@@ -105,8 +118,7 @@ def start_draft(live, user):
 
 def _copy_sections(source, target):
     copies = {}
-    for section in source.sections.order_by("parent_id", "order", "pk"):
-        # Main sections (no parent) come first, so every parent is copied before its children.
+    for section in main_sections_first(source.sections.all()):
         original_pk = section.pk
         section.pk = None
         section.article = target
@@ -118,28 +130,35 @@ def _copy_sections(source, target):
 def go_live(draft, approver):
     """Put the approved draft's content on its live page and remove the draft.
 
-    Returns the live article. The live page keeps its address, status and comments; its
-    sections, treatments and references are the draft's from now on (each section keeps its
-    anchor, so links to a part of the page still work), and the approval is the clinical
-    sign-off.
+    Returns the live article, or None if the draft is gone (another request made it live
+    a moment ago). The live page keeps its address, status and comments; its sections,
+    treatments and references are the draft's from now on (each section keeps its anchor,
+    so links to a part of the page still work), and so is the clinical sign-off recorded
+    when the draft was approved. The live page's content cannot change while it has a
+    draft (see ArticleAdmin), so nothing saved on it is undone here.
     """
     from .article import Article
 
     with transaction.atomic():
-        draft = Article.objects.select_for_update().get(pk=draft.pk)
+        draft = Article.objects.select_for_update().filter(pk=draft.pk).first()
+        if draft is None:
+            return None
         live = Article.objects.select_for_update().get(pk=draft.draft_of_id)
         with reversion.create_revision():
             live.title = draft.title
             live.standfirst = draft.standfirst
-            live.sign_off(approver)
+            live.reviewed_by = draft.reviewed_by
+            live.signed_off_at = draft.signed_off_at
+            live.last_reviewed = draft.last_reviewed
+            live.next_review_due = draft.next_review_due
             live.topics.set(draft.topics.all())
             live.related_articles.set(draft.related_articles.all())
             live.sections.all().delete()
             live.article_treatments.all().delete()
             live.references.all().delete()
             # Moved rather than copied: each save keeps the search index and the page
-            # cache in step, and main sections move before their sub-sections.
-            for section in draft.sections.order_by("parent_id", "order", "pk"):
+            # cache in step.
+            for section in main_sections_first(draft.sections.all()):
                 section.article = live
                 section.save()
             for link in draft.article_treatments.all():
@@ -150,21 +169,53 @@ def go_live(draft, approver):
                 reference.save()
             live.save()
             reversion.set_user(approver)
-            reversion.set_comment(
-                f"Draft approved by {approver.get_full_name() or approver.get_username()} "
-                "and made live."
-            )
+            reversion.set_comment(f"Draft approved by {staff_name(approver)} and made live.")
         draft.delete()
     return live
 
 
+def staff_name(user):
+    return (user.get_full_name() or user.get_username()) if user else "a clinician"
+
+
 def publish_due_drafts(now=None):
-    """Make every approved draft whose publish time has come live; returns how many."""
+    """Make every approved draft whose publish time has come live; returns how many.
+
+    The approving clinician is the one who signed the draft off. If their account can no
+    longer sign off (deleted or deactivated), or making it live fails, the draft goes back
+    to review with a note saying why, rather than being tried again on every request.
+    """
     from .article import Article
 
     now = now or timezone.now()
     due = Article.objects.filter(
         draft_of__isnull=False, status=ArticleStatus.APPROVED, published_at__lte=now
     ).select_related("reviewed_by")
-    # The approving clinician is the one who signed the draft off.
-    return sum(go_live(draft, draft.reviewed_by) is not None for draft in due)
+    made_live = 0
+    for draft in due:
+        approver = draft.reviewed_by
+        if approver is None or not approver.has_perm("articles.publish_article"):
+            _back_to_review(
+                draft,
+                "The clinician who approved this draft can no longer sign off "
+                "articles, so it did not go live: a clinician needs to approve it again.",
+            )
+            continue
+        try:
+            made_live += go_live(draft, approver) is not None
+        except Exception:
+            logger.exception("Draft %s could not be made live", draft.pk)
+            _back_to_review(
+                draft,
+                "This draft could not be made live at its publish time because of "
+                "an error on the server: a clinician needs to approve it again.",
+            )
+    return made_live
+
+
+def _back_to_review(draft, why):
+    from .article import Article
+
+    Article.objects.filter(pk=draft.pk, status=ArticleStatus.APPROVED).update(
+        status=ArticleStatus.IN_REVIEW, changes_requested=why, changes_requested_by=None
+    )
