@@ -7,9 +7,18 @@ Whether a topic has a care card is known only to the symptom checker, which depe
 articles and not the other way round: it registers the answer here in its `ready()`.
 """
 
-from django.conf import settings
+import html
+import re
 
+from django.conf import settings
+from django.utils.html import strip_tags
+
+from .markdown import render_markdown
 from .readability import measure
+
+# What a reader cannot see: whitespace (non-breaking spaces included) and zero-width
+# characters.
+INVISIBLE = re.compile(r"[\s\u00a0\u200b-\u200d\u2060\ufeff]+")
 
 # Functions of a set of topic slugs: true when an article of any of them shows a care card.
 CARE_CARD_FINDERS = []
@@ -45,13 +54,21 @@ def urgent_advice_problems(content):
     # (cauda equina, infection, cancer), and a reader may never open the checker.
     if has_care_card(content.topic_slugs):
         return []
-    if any(section.is_urgent_advice and section.body.strip() for section in content.sections):
+    if any(section.is_urgent_advice and shows_text(section.body) for section in content.sections):
         return []
     return [
         "Readers are not told when to get medical help: add a section of the kind “Urgent "
         "advice (when to get help)” with its text, or choose a topic whose red flags show a "
         "care card."
     ]
+
+
+def shows_text(body):
+    """Whether a reader sees any words in `body` once it is rendered: a comment, a
+    non-breaking space or an empty emphasis (which Markdown turns into a rule) tells no one
+    when to get help."""
+    text = html.unescape(strip_tags(render_markdown(body)))
+    return bool(INVISIBLE.sub("", text))
 
 
 def reference_problems(content):

@@ -7,8 +7,13 @@ import time
 
 from django.db import InterfaceError, OperationalError
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
 
 request_logger = logging.getLogger("spasmcms.requests")
+
+# The page-feedback box, whose note the 503 page gives back. Other forms post a `text` too
+# (the symptom checker's questions in the admin), and those are not a reader's note.
+FEEDBACK_NOTE_VIEW = "feedback:missing"
 
 
 class RequestLogMiddleware:
@@ -57,7 +62,8 @@ class PermissionsPolicyMiddleware:
 class DatabaseUnavailableMiddleware:
     """A friendly 503 instead of an error page when the database cannot be reached.
 
-    A reader who was sending a comment gets their words back in a form they can send again.
+    A reader who was sending a comment, or a note on what a page was missing, gets their
+    words back in a form they can send again.
     """
 
     def __init__(self, get_response):
@@ -72,6 +78,18 @@ class DatabaseUnavailableMiddleware:
             return None
         # Site name and help-line numbers come from the site context processor (no database).
         kept = request.POST if request.method == "POST" else None
-        response = render(request, "503.html", {"kept": kept}, status=503)
+        context = {"kept": kept, "kept_note": kept_note(request, kept)}
+        response = render(request, "503.html", context, status=503)
         response.headers["Retry-After"] = "30"
+        # It may hold the reader's words, like the pages they were sent from.
+        add_never_cache_headers(response)
         return response
+
+
+def kept_note(request, kept):
+    """The note a reader was sending from the page-feedback box, if they wrote one."""
+    match = getattr(request, "resolver_match", None)
+    if kept is None or match is None or match.view_name != FEEDBACK_NOTE_VIEW:
+        return None
+    note = kept.get("text", "")
+    return note if note.strip() else None

@@ -12,6 +12,20 @@ from governance.roles import CLINICIAN, EDITOR, MODERATOR
 PASSWORD = "a-long-test-password"  # every factory-made user's, for tests that sign in by hand
 
 
+def letters(n):
+    """`n` written in letters, one name per number: 0 is a, 25 is z, 26 is aa.
+
+    For text the admin checks: a number such as 111 or 999 would be refused as a help-line
+    number written out.
+    """
+    word = ""
+    n += 1
+    while n:
+        n, rest = divmod(n - 1, 26)
+        word = chr(ord("a") + rest) + word
+    return word
+
+
 def joins_group(role):
     """A post-generation step: the new user joins the group of `role` (made by migrations)."""
 
@@ -107,7 +121,7 @@ class SectionFactory(factory.django.DjangoModelFactory):
         model = Section
 
     article = factory.SubFactory(ArticleFactory)
-    heading = factory.Sequence(lambda n: f"Section heading {n}")
+    heading = factory.Sequence(lambda n: f"Section heading {letters(n)}")
     order = factory.Sequence(lambda n: n * 10)
     body = "Some **plain** advice.\n\n- one point\n- another point"
 

@@ -106,6 +106,39 @@ def test_an_urgent_advice_section_with_no_text_does_not_count(clinician):
     assert publish_problems(content(section(PLAIN), empty), clinician) == [NO_HELP]
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<!-- x -->",
+        "&nbsp;",
+        "&nbsp; &#160;\n\n&#xa0;",
+        "**  **",
+        "<b></b>",
+        "&#8203;",
+        "- \n\n- ",
+        "[ ](https://www.nhs.uk/)",
+        "<!-- Call {emergency_number} if you cannot feel your legs. -->",
+    ],
+)
+def test_an_urgent_advice_section_that_shows_readers_no_words_does_not_count(clinician, body):
+    invisible = dataclasses.replace(WHEN_TO_GET_HELP, body=body)
+
+    assert publish_problems(content(section(PLAIN), invisible), clinician) == [NO_HELP]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<!-- checked by the team -->\n\n" + WHEN_TO_GET_HELP.body,
+        "&nbsp;**Call {emergency_number}** if you cannot feel your legs.",
+    ],
+)
+def test_urgent_advice_counts_when_readers_see_its_words(clinician, body):
+    visible = dataclasses.replace(WHEN_TO_GET_HELP, body=body)
+
+    assert publish_problems(content(section(PLAIN), visible), clinician) == []
+
+
 def test_a_topic_with_live_red_flags_shows_a_care_card_so_needs_no_urgent_section(clinician):
     topic = TopicFactory(slug="neck-pain")
     RedFlag.objects.create(

@@ -15,4 +15,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         made_live = publish_due_drafts()
         remember_next_draft_time()
-        self.stdout.write(f"{made_live} draft{'s' if made_live != 1 else ''} made live.")
+        if made_live or options["verbosity"] > 1:  # quiet when run every minute
+            self.stdout.write(f"{made_live} draft{'s' if made_live != 1 else ''} made live.")
