@@ -4,12 +4,18 @@ On a health site a published comment can hurt someone, so every comment starts a
 (or spam), and only a moderator's approval makes it public.
 """
 
+import datetime
+
 from django.conf import settings
-from django.db import models
-from django.db.models import F, Prefetch
+from django.db import IntegrityError, models, transaction
+from django.db.models import Count, F, OuterRef, Prefetch, Subquery, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from pagecache.pages import retire_cached_pages
+
+# Readers' reports are kept this long, or until a moderator decides on the comment.
+REPORTS_KEEP_DAYS = 30
 
 
 class BlockedWord(models.Model):
@@ -58,6 +64,13 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(
             models.Q(status=Comment.Status.PENDING) | models.Q(hidden_by_reports=True)
         )
+
+
+class CommentReportQuerySet(models.QuerySet):
+    def past_keeping(self, today=None):
+        """Reports older than REPORTS_KEEP_DAYS."""
+        today = today or timezone.localdate()
+        return self.filter(reported_on__lt=today - datetime.timedelta(REPORTS_KEEP_DAYS))
 
 
 class Comment(models.Model):
@@ -181,10 +194,13 @@ class Comment(models.Model):
         self.status = status
         self.moderated_by = moderator
         self.moderated_at = timezone.now()
-        # A decision settles any reports: the comment no longer waits for a moderator.
+        # A decision settles any reports: the comment no longer waits for a moderator, and
+        # readers who reported it before may report it again.
         self.hidden_by_reports = False
         self.report_count = 0
-        self.save()
+        with transaction.atomic():
+            self.save()
+            self.reports.all().delete()
 
     def reply(self, clinician, body, role=""):
         """A clinician's answer under this comment: public at once, under their own name."""
@@ -201,11 +217,85 @@ class Comment(models.Model):
             moderated_at=timezone.now(),
         )
 
-    def report(self):
-        """Count a reader's report; enough of them hide the comment until moderated."""
-        Comment.objects.filter(pk=self.pk).update(report_count=F("report_count") + 1)
-        self.refresh_from_db(fields=["report_count"])
-        if self.report_count >= settings.COMMENTS_REPORTS_TO_HIDE and not self.hidden_by_reports:
-            Comment.objects.filter(pk=self.pk).update(hidden_by_reports=True)
-            self.hidden_by_reports = True
-            retire_cached_pages()  # an update() sends no signal
+    def report(self, client):
+        """Count one client's report; enough of them hide the comment until moderated.
+
+        `client` is `governance.clients.client_key`, never an address. A client counts once
+        per comment however often it sends a report: the database's unique constraint
+        decides, so one reader cannot hide a comment even when the cache is down. Returns
+        False if this client had already reported the comment.
+        """
+        with transaction.atomic():
+            # The comment's row is locked first, as a moderator's decision and the clean-up
+            # of old reports lock it, so the count always matches the stored reports.
+            count, hidden = (
+                Comment.objects.select_for_update()
+                .filter(pk=self.pk)
+                .values_list("report_count", "hidden_by_reports")
+                .get()
+            )
+            try:
+                with transaction.atomic():
+                    CommentReport.objects.create(comment_id=self.pk, client=client)
+            except IntegrityError:
+                return False
+            count += 1
+            hides = count >= settings.COMMENTS_REPORTS_TO_HIDE and not hidden
+            Comment.objects.filter(pk=self.pk).update(
+                report_count=count, hidden_by_reports=hidden or hides
+            )
+            if hides:
+                retire_cached_pages()  # an update() sends no signal
+        self.report_count, self.hidden_by_reports = count, hidden or hides
+        return True
+
+
+class CommentReport(models.Model):
+    """One client's report of one comment, kept until a moderator decides on the comment.
+
+    The client is known only by its keyed hash (`governance.clients.client_key`), and the
+    day only is kept: a time of day could be matched with a reader's visit in other logs.
+    """
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    client = models.CharField(max_length=32, help_text="The reporting client's keyed hash.")
+    reported_on = models.DateField(default=timezone.localdate, db_index=True)
+
+    objects = CommentReportQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "client"], name="one_report_a_client")
+        ]
+
+    def __str__(self):
+        return f"Report of comment {self.comment_id} on {self.reported_on}"
+
+    @classmethod
+    def delete_old(cls, today=None):
+        """Forget reports past their keeping time; the number deleted.
+
+        Each comment's count drops with its reports, so a comment a few readers reported
+        long ago starts afresh. Reports of a comment hidden by them stay for the moderator.
+        """
+        old = cls.objects.past_keeping(today)
+        with transaction.atomic():
+            comments = list(
+                Comment.objects.select_for_update()
+                .filter(pk__in=old.values("comment_id"), hidden_by_reports=False)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+            old = old.filter(comment_id__in=comments)
+            old_count = (
+                old.filter(comment_id=OuterRef("pk"))
+                .order_by()
+                .values("comment_id")
+                .annotate(reports=Count("pk"))
+                .values("reports")
+            )
+            Comment.objects.filter(pk__in=comments).update(
+                report_count=Greatest(F("report_count") - Subquery(old_count), Value(0))
+            )
+            deleted, _ = old.delete()
+        return deleted

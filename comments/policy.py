@@ -1,15 +1,14 @@
 """How a reader's comment is received: the spam screen, the red-flag check, per-client limits
 and reports.
 
-Limits live in the cache (Redis when configured, so every process shares them), keyed by
-`governance.clients.client_key`: a hash, never the reader's address.
+Limits live in the cache (Redis when configured, so every process shares them), reports in
+the database; both know a client by `governance.clients.client_key`: a hash, never the
+reader's address.
 """
 
-import logging
 import re
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.utils.text import Truncator
 
@@ -19,8 +18,6 @@ from triage.engine import Disposition
 
 from . import notifications
 from .models import BlockedWord, Comment
-
-logger = logging.getLogger(__name__)
 
 # One match per link: "https://www.nhs.uk/..." is one link, not two.
 LINK = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
@@ -85,11 +82,10 @@ def comment_rate_exceeded(request):
     )
 
 
-def first_report_from_client(request, comment):
-    """True the first time a client reports a comment (within a day), False after that."""
-    key = f"comment-report:{comment.pk}:{client_key(request)}"
-    try:
-        return cache.add(key, 1, timeout=24 * 3600)
-    except Exception:
-        logger.warning("Cache unavailable: report counted without de-duplication", exc_info=True)
-        return True
+def count_report(request, comment):
+    """Count this client's report of the comment once, however often it is sent.
+
+    Counted in the database, not the cache: with the cache down or per process, a reader
+    repeating a report could otherwise hide an approved comment alone.
+    """
+    return comment.report(client_key(request))

@@ -85,7 +85,6 @@ def report_comment(request, pk):
         author__isnull=True, article__in=Article.objects.published()
     )
     comment = get_object_or_404(reportable, pk=pk)
-    if policy.first_report_from_client(request, comment):
-        comment.report()
+    policy.count_report(request, comment)
     messages.success(request, "Thank you for telling us. A moderator will check this comment.")
     return redirect(f"{comment.article.get_absolute_url()}#comments")

@@ -180,8 +180,8 @@ def delete_comment(article):
 
 def hide_comment_by_reports(article):
     comment = article.comments.get(body="Stretching helped me.")
-    for _ in range(django_settings.COMMENTS_REPORTS_TO_HIDE):
-        comment.report()
+    for reader in range(django_settings.COMMENTS_REPORTS_TO_HIDE):
+        comment.report(client=f"reader-{reader}")
 
 
 def unlink_treatment(article):
