@@ -14,8 +14,11 @@ class SearchSynonymAdmin(admin.ModelAdmin):
 class UnansweredSearchAdmin(admin.ModelAdmin):
     """What readers searched for and did not find: a list of content we may be missing.
 
-    Only the words and a count are kept, never who searched. Delete an entry once the
-    content exists (or the search was nonsense); it starts again from one if it comes back.
+    Only the words and a count of readers are kept, never who searched, and only for words
+    several different readers searched for on one day: one person's search, often their own
+    symptoms, never shows here. Entries nobody searched for in 90 days go by themselves
+    (`delete_old_searches`). Delete an entry once the content exists (or the search was
+    nonsense); it comes back if enough readers search for it again.
     """
 
     list_display = ["query", "count", "last_searched"]

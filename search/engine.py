@@ -21,7 +21,7 @@ from django.db import connection
 from articles.models import Article, Section
 
 from .index import CONFIG, correct_spelling, published_articles, sql_for
-from .models import SearchSynonym, UnansweredSearch
+from .models import SearchSynonym
 from .text import STOP_WORDS, WORD, phrase_stems, plain_text, snippet, stem
 
 MAX_WORDS = 12
@@ -75,8 +75,6 @@ def search(query):
         Result(article, section, snippet(article, section, phrases), rank)
         for article, section, rank in hits
     ]
-    if not outcome.results:
-        UnansweredSearch.record(query)
     return outcome
 
 

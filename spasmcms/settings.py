@@ -252,6 +252,14 @@ COMMENTS_MAX_AGE_SECONDS = int(os.environ.get("SPASMCMS_COMMENTS_MAX_AGE", str(2
 COMMENTS_REPORTS_TO_HIDE = int(os.environ.get("SPASMCMS_COMMENTS_REPORTS_TO_HIDE", "3"))
 COMMENTS_CLOSE_AFTER_DAYS = int(os.environ.get("SPASMCMS_COMMENTS_CLOSE_AFTER_DAYS", "365"))
 
+# Searches that found nothing: words are kept only once this many different readers searched
+# for them on one day; until then only daily-keyed hashes, for a day or two.
+SEARCH_LOG_MIN_READERS = int(os.environ.get("SPASMCMS_SEARCH_LOG_MIN_READERS", "3"))
+SEARCH_LOG_READER_DAILY_LIMIT = int(os.environ.get("SPASMCMS_SEARCH_LOG_READER_DAILY_LIMIT", "20"))
+SEARCH_LOG_KEEP_DAYS = int(os.environ.get("SPASMCMS_SEARCH_LOG_KEEP_DAYS", "90"))
+SEARCH_LOG_MAX_ROWS = int(os.environ.get("SPASMCMS_SEARCH_LOG_MAX_ROWS", "10000"))
+SEARCH_LOG_MAX_CANDIDATES = int(os.environ.get("SPASMCMS_SEARCH_LOG_MAX_CANDIDATES", "10000"))
+
 # "Was this page helpful?": answers and notes per client per window (as for comments), and
 # the days readers' "what was missing" notes are kept (`delete_old_feedback` deletes older).
 FEEDBACK_RATE_LIMIT = int(os.environ.get("SPASMCMS_FEEDBACK_RATE_LIMIT", "10"))

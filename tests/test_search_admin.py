@@ -40,7 +40,7 @@ def test_a_synonym_added_in_the_admin_works_at_once(clinician_client, client):
 def test_a_clinician_sees_searches_that_found_nothing_but_cannot_add_or_change_them(
     clinician_client,
 ):
-    UnansweredSearch.record("zebra stripes")
+    UnansweredSearch.objects.create(query="zebra stripes", count=1)
     unanswered = UnansweredSearch.objects.get()
 
     changelist = clinician_client.get(reverse("admin:search_unansweredsearch_changelist"))

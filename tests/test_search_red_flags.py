@@ -5,6 +5,7 @@ import re
 from html import unescape
 
 import pytest
+from django.test import Client
 
 from search.models import UnansweredSearch
 from triage.models import RedFlag
@@ -77,9 +78,12 @@ def test_a_search_that_finds_nothing_still_gets_the_advice(client):
     assert not results(html)
     assert advice(html)[0] == "emergency"
     assert html.index("red-flag-advice") < html.index('class="search-nothing"')
-    # Counted as before, by its words alone: the advice changes nothing about the log.
+    # The log's rule is unchanged by the advice: words are listed for clinicians once
+    # three different readers (this one and two more) searched for them.
+    for address in ("192.0.2.1", "192.0.2.2"):
+        search_page(Client(REMOTE_ADDR=address), "numb bum cant pee")
     assert list(UnansweredSearch.objects.values_list("query", "count")) == [
-        ("numb bum cant pee", 1)
+        ("numb bum cant pee", 3)
     ]
 
 
