@@ -3,7 +3,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from pagecache.pages import public_page
+from pagecache.pages import page_number, public_page, rendered_with
 
 from . import sharing
 from .models import Article, Topic
@@ -11,11 +11,12 @@ from .models import Article, Topic
 ARTICLES_PER_PAGE = 20
 
 
-@public_page(query_parameters=["page"])
+@public_page(query_parameters={"page": page_number})
 def home(request):
     articles = Paginator(
         Article.objects.published().order_by("-published_at", "title"), ARTICLES_PER_PAGE
     ).get_page(request.GET.get("page"))
+    rendered_with(request, page=articles.number)
     topics = Topic.objects.with_published_articles()
     site_url = request.build_absolute_uri(reverse("articles:home"))
     context = {
@@ -32,7 +33,7 @@ def home(request):
 
 
 # `comments` pages the comment threads shown under the article.
-@public_page(query_parameters=["comments"])
+@public_page(query_parameters={"comments": page_number})
 def article_detail(request, slug):
     article = get_object_or_404(Article.objects.visible_to(request.user).for_page(), slug=slug)
     return render_article(request, article)

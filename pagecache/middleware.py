@@ -10,6 +10,15 @@ registers with `pages.per_reader_field` are cut out before caching and made afre
 reader when serving, so forms work on a cached page. A weak ETag (a hash of the stored page)
 lets browsers revalidate with a 304.
 
+Only the query parameters a page declares make its key, each normalised by the page's own
+rule (a page number that is not a plain one is the first page), and the view sees only those
+values, so a made-up address is served one of the page's few real copies and cannot add one:
+every key would hold a full page. A page number past the last is shown as the last page, and
+the view says so (`pages.rendered_with`), so the page is stored under the last page's key.
+Serving the canonical copy rather than redirecting to its address spares readers a round trip
+on links carrying tracking parameters; the pages name their canonical address for search
+engines.
+
 Anyone with a session or a pending message (staff, a reader who just sent a comment) gets
 a freshly rendered page, as does any request other than GET or HEAD.
 
@@ -26,14 +35,15 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import urlencode
 
 from .models import PublicPagesVersion
-from .pages import PER_READER_FIELDS, next_change_by_clock
+from .pages import PER_READER_FIELDS, RENDERED_QUERY_ATTRIBUTE, next_change_by_clock
 
 logger = logging.getLogger(__name__)
 
@@ -61,18 +71,54 @@ def may_be_cached(request):
     )
 
 
-def is_public_page(request):
+def public_page_parameters(request):
+    """The normalisers of the query parameters the public page at this address understands,
+    or None if it is not a public page."""
     try:
         view = resolve(request.path_info).func
     except Resolver404:
-        return False
-    allowed = getattr(view, "page_cache_query_parameters", None)
-    return allowed is not None and set(request.GET) <= allowed
+        return None
+    return getattr(view, "page_cache_query_parameters", None)
 
 
-def cache_key(request):
+def normalised_query(normalisers, values):
+    """`values` (name -> value as asked, None if missing) as the page is cached and rendered
+    with: each normalised, any other parameter dropped, those at their default left out."""
+    query = {}
+    for name, normalise in normalisers.items():
+        value = normalise(values.get(name))
+        if value != normalise(None):
+            query[name] = value
+    return query
+
+
+def show_only(request, query):
+    """Let the view see the normalised query alone, so that the page it renders is the one
+    the key names, whatever else the address carried."""
+    query_string = urlencode(sorted(query.items()))
+    request.META["QUERY_STRING"] = query_string
+    request.GET = QueryDict(query_string)
+
+
+def rendered_query(request, normalisers, query):
+    """The normalised query of the page the view rendered (a page number past the last is
+    shown as the last page), or None if the view rendered a value no key names."""
+    rendered = getattr(request, RENDERED_QUERY_ATTRIBUTE, {})
+    for name, value in rendered.items():
+        if name in normalisers and normalisers[name](value) != value:
+            return None
+    return normalised_query(normalisers, query | rendered)
+
+
+def cache_key(request, query=None):
+    """The key of the page at this address: its path and the normalised values of the query
+    parameters it understands (`query`, worked out from the address if not given)."""
+    if query is None:
+        query = normalised_query(public_page_parameters(request) or {}, request.GET)
     # The date is part of the key: review dates and "reviewed on" text change with it.
-    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    address = f"{request.scheme}://{request.get_host()}{request.path}"
+    if query:
+        address += "?" + urlencode(sorted(query.items()))
     digest = hashlib.sha256(address.encode()).hexdigest()[:32]
     return f"page:{STORED_FORMAT}:{timezone.localdate().isoformat()}:{digest}"
 
@@ -94,9 +140,14 @@ class PageCacheMiddleware:
     def __call__(self, request):
         # Asked first, so that no other address (health checks, search, the admin) ever
         # waits on the cache.
-        if not (may_be_cached(request) and is_public_page(request)):
+        if not may_be_cached(request):
             return self.get_response(request)
-        key = cache_key(request)
+        normalisers = public_page_parameters(request)
+        if normalisers is None:
+            return self.get_response(request)
+        query = normalised_query(normalisers, request.GET)
+        show_only(request, query)
+        key = cache_key(request, query)
         version, stored = cached_version_and_page(key)
         if stored is not None and is_current(stored, version):
             return self.serve(request, stored)
@@ -115,11 +166,11 @@ class PageCacheMiddleware:
             # moment ago until the new one is stored (usually well under a second).
             return self.serve(request, stored)
         try:
-            return self.render_and_store(request, key, version)
+            return self.render_and_store(request, key, version, normalisers, query)
         finally:
             release(key)
 
-    def render_and_store(self, request, key, version):
+    def render_and_store(self, request, key, version, normalisers, query):
         try:
             # Asked before rendering, so an article going live meanwhile still counts.
             valid_until = next_change_by_clock()
@@ -132,13 +183,17 @@ class PageCacheMiddleware:
             return response
         if set(response.cookies) - {settings.CSRF_COOKIE_NAME}:
             return response  # something of this reader's own: never share it
+        rendered = rendered_query(request, normalisers, query)
+        if rendered is None:
+            return response
         # Served from what was stored, as every later reader is (a browser holding the
         # same page gets a 304).
         html = self.per_reader_field.sub(
             lambda field: f'name="{field["name"]}" value="{placeholder(field["name"])}"',
             response.content.decode(),
         )
-        return self.serve(request, store(key, html, response, version, valid_until))
+        stored = store(cache_key(request, rendered), html, response, version, valid_until)
+        return self.serve(request, stored)
 
     def serve(self, request, stored):
         self.csrf.process_request(request)

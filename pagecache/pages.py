@@ -1,8 +1,13 @@
-"""What other apps tell the page cache: which views are public pages, when something
-public changed, which form fields belong to one reader, and when pages change by the clock.
+"""What other apps tell the page cache: which views are public pages and the query
+parameters they understand, when something public changed, which form fields belong to one
+reader, and when pages change by the clock.
 
 Registrations are made in an app's `ready()`, before the first request.
 """
+
+import re
+from collections.abc import Mapping
+from types import MappingProxyType
 
 from django.db.models.signals import post_delete, post_save
 from django.middleware.csrf import get_token
@@ -15,18 +20,52 @@ PER_READER_FIELDS = {"csrfmiddlewaretoken": get_token}
 CLOCK_CHANGES = []
 
 
-def public_page(query_parameters=()):
+# A page number as readers follow it from the pager: no sign, no leading zero, at most four
+# digits. Page 10,000 (200,000 comments on one article) would still be shown, never cached.
+PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,3}")
+# The request attribute a view's report of the values it rendered with is kept in.
+RENDERED_QUERY_ATTRIBUTE = "page_cache_rendered_query"
+
+
+def page_number(value):
+    """A pager's page number as the page cache keys it: anything that is not a plain page
+    number (missing, words, 0, -1, 0007, 10**30) is the first page."""
+    if value is not None and PAGE_NUMBER.fullmatch(value):
+        return value
+    return "1"
+
+
+def public_page(query_parameters=None):
     """Let anonymous readers of this view be served from the page cache.
 
-    Only addresses with no query string, or with just `query_parameters`, are cached: any
-    other query is rendered afresh, so made-up addresses cannot fill the cache.
+    `query_parameters` maps each query parameter the view reads to its normaliser, e.g.
+    `{"page": page_number}`: a function from the address's value (None when missing) to the
+    value the page is cached and rendered with, whatever comes in. Only those normalised
+    values make the cache key, and the view is shown only them, so made-up addresses (junk
+    values, unknown parameters) are the same few pages and cannot fill the cache. A view
+    that shows another value than the one asked for (a page number past the last shows the
+    last) says so with `rendered_with`, and the page is stored once, under that value.
     """
+    normalisers = query_parameters or {}
+    if not isinstance(normalisers, Mapping) or not all(map(callable, normalisers.values())):
+        raise TypeError(
+            "public_page(query_parameters=...) maps each parameter to its normaliser, e.g. "
+            '{"page": page_number}: a parameter cached with any value fills the cache.'
+        )
 
     def decorator(view):
-        view.page_cache_query_parameters = frozenset(query_parameters)
+        view.page_cache_query_parameters = MappingProxyType(dict(normalisers))
         return view
 
     return decorator
+
+
+def rendered_with(request, **values):
+    """Tell the page cache the value of a query parameter this page was rendered with, when
+    it may differ from the one asked for (`rendered_with(request, comments=page.number)`)."""
+    rendered = getattr(request, RENDERED_QUERY_ATTRIBUTE, {})
+    rendered.update({name: str(value) for name, value in values.items()})
+    setattr(request, RENDERED_QUERY_ATTRIBUTE, rendered)
 
 
 def retire_cached_pages():

@@ -2,6 +2,8 @@ from django import template
 from django.conf import settings
 from django.core.paginator import Paginator
 
+from pagecache.pages import rendered_with
+
 from ..forms import CommentForm
 from ..models import Comment
 from ..views import RED_FLAG_MESSAGE_TAG
@@ -25,6 +27,9 @@ def comments_section(context, article):
     if article.comments_are_open:
         form = context.get("comment_form") or CommentForm()
     messages = list(context.get("messages") or ())
+    comments_page = threads.get_page(request.GET.get("comments"))
+    # A page number past the last shows the last page: cached once, as that page.
+    rendered_with(request, comments=comments_page.number)
     return {
         "article": article,
         "request": request,
@@ -34,7 +39,7 @@ def comments_section(context, article):
         "emergency_number": context.get("emergency_number"),
         "urgent_number": context.get("urgent_number"),
         "messages": [m for m in messages if not is_red_flag_advice(m)],
-        "comments_page": threads.get_page(request.GET.get("comments")),
+        "comments_page": comments_page,
         "comment_form": form,
     }
 
