@@ -13,6 +13,8 @@ SCHEDULES = {
     "email_review_reminders": "Mon *-*-* 08:00:00",  # weekly
     "delete_old_feedback": "*-*-* 03:30:00",  # daily: notes are kept no longer than needed
     "publish_scheduled_drafts": "*-*-* *:*:00",  # every minute: go-live on the minute
+    "delete_old_searches": "*-*-* 03:40:00",  # daily: readers' search words kept 90 days
+    "delete_old_reports": "*-*-* 03:50:00",  # daily: reports of comments kept 30 days
 }
 MANAGE_COMMAND = re.compile(r"\bmanage\.py (\w+)")
 
