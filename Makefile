@@ -38,7 +38,7 @@ run: $(STAMP)
 serve: $(STAMP)
 	mkdir -p var
 	$(MANAGE) check --deploy --fail-level WARNING
-	$(MANAGE) migrate --noinput
+	DATABASE_STATEMENT_TIMEOUT_MS=0 $(MANAGE) migrate --noinput  # a migration may take long
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(BIN)/gunicorn --config deploy/gunicorn.conf.py spasmcms.wsgi
 

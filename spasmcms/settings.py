@@ -107,10 +107,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# PostgreSQL cancels any statement running longer than this, so a runaway query fails the
+# request well inside gunicorn's 30 s worker timeout instead of getting the worker killed.
+# 0 turns the limit off (e.g. for a `migrate` that rebuilds a large index).
+DATABASE_STATEMENT_TIMEOUT_MS = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS", "10000"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT compiles queries it guesses are costly; for a page's short queries
     # compiling costs far more than running them.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c jit=off -c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set (shared by every process), local memory otherwise.
@@ -140,7 +146,13 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Estimates how guessable a password is (repeats, keyboard walks, dictionary words, the
+    # user's own name) rather than counting characters: "aaaaaaaaaaaa" is long but not strong.
+    {"NAME": "django_zxcvbn_password_validator.ZxcvbnPasswordValidator"},
 ]
+# zxcvbn's score from 0 to 4; 3 is its "safely unguessable" for slow-hashed passwords, so
+# a leaked password table still does not give staff passwords away.
+PASSWORD_MINIMAL_STRENGTH = 3
 
 # Admin sign-in lockout (django-axes): 5 wrong passwords for one user name from one address
 # lock that pair out for 15 minutes. Pairing the name with the address means an attacker
@@ -195,6 +207,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Health checks answer over plain HTTP too: a load balancer or orchestrator probing an
+# instance directly speaks HTTP, and a redirect to HTTPS reads to it as a failure.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 
@@ -266,7 +281,10 @@ FEEDBACK_RATE_LIMIT = int(os.environ.get("SPASMCMS_FEEDBACK_RATE_LIMIT", "10"))
 FEEDBACK_RATE_WINDOW_SECONDS = int(os.environ.get("SPASMCMS_FEEDBACK_RATE_WINDOW", "600"))
 FEEDBACK_NOTES_KEEP_DAYS = int(os.environ.get("SPASMCMS_FEEDBACK_NOTES_KEEP_DAYS", "90"))
 
-# Email: the console in development; SMTP from the environment in production.
+# Email: the console in development; SMTP from the environment in production. Each wait on
+# the mail server (connecting, every reply) gives up after this many seconds, so one that
+# accepts the connection but never answers cannot hold a request past gunicorn's timeout.
+SMTP_TIMEOUT_SECONDS = float(os.environ.get("SMTP_TIMEOUT_SECONDS", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "SpasmCMS <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 if DEBUG:
@@ -281,7 +299,7 @@ else:
                 "username": os.environ.get("SMTP_USER", ""),
                 "password": os.environ.get("SMTP_PASSWORD", ""),
                 "use_tls": env_bool("SMTP_USE_TLS", True),
-                "timeout": 10,
+                "timeout": SMTP_TIMEOUT_SECONDS,
             },
         }
     }
