@@ -257,6 +257,9 @@ SYMPTOM_CHECKER_TOPIC = os.environ.get("SPASMCMS_SYMPTOM_CHECKER_TOPIC", "back-p
 # How many reverse proxies (load balancer, nginx) stand in front of the app; their
 # X-Forwarded-For tells the rate limits who the reader is. 0: trust only REMOTE_ADDR.
 TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+# The addresses (or CIDR ranges) those proxies connect from. X-Forwarded-For is believed only
+# when the request, and every hop it names on the way, came from one of them.
+TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES", "127.0.0.1,::1")
 
 # Readers' comments: held for moderation, with anti-spam limits that need no third party.
 COMMENTS_PER_PAGE = 20

@@ -98,6 +98,7 @@ def test_a_successful_sign_in_clears_earlier_failures(clinician_at, settings):
 
 def test_behind_a_proxy_the_readers_own_address_is_the_one_locked(clinician_at, settings):
     settings.TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
     proxy = "10.0.0.2"
 
     def via_proxy(address):

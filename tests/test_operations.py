@@ -66,6 +66,7 @@ def test_the_readers_address_is_found_behind_trusted_proxies(
     rf, settings, proxies, forwarded, expected
 ):
     settings.TRUSTED_PROXY_COUNT = proxies
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]  # where this deployment's proxies connect from
     request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded)
 
     assert client_address(request) == expected
