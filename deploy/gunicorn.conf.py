@@ -22,6 +22,12 @@ max_requests_jitter = 5000
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
 # The app logs one JSON line per request itself; gunicorn's access log would repeat it.
 accesslog = None
+# Should it be turned on, it says what the app's log says: no address, no query string
+# (search words, symptom-checker answers), no referrer or browser.
+access_log_format = '%(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
 errorlog = "-"
+# gunicorn names the client in its own messages ("Invalid request from ip=..."): this
+# logger takes every address out of what gunicorn writes, tracebacks included.
+logger_class = "spasmcms.gunicorn_logging.AddressFreeLogger"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
