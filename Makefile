@@ -28,7 +28,7 @@ install: $(STAMP)
 run: export DJANGO_DEBUG ?= 1
 run: $(STAMP)
 	mkdir -p var
-	$(MANAGE) migrate --noinput
+	DATABASE_STATEMENT_TIMEOUT_MS=0 $(MANAGE) migrate --noinput
 	$(MANAGE) load_demo_content
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(MANAGE) create_demo_accounts

@@ -85,6 +85,10 @@ def _parse_address(text):
 
 
 def _is_trusted_proxy(text):
+    if text == "":
+        # gunicorn bound to a Unix socket has no peer address: only a local proxy can
+        # reach it, so it is the proxy.
+        return True
     address = _parse_address(text)
     if address is None:
         return False

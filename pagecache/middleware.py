@@ -192,7 +192,12 @@ class PageCacheMiddleware:
             lambda field: f'name="{field["name"]}" value="{placeholder(field["name"])}"',
             response.content.decode(),
         )
-        stored = store(cache_key(request, rendered), html, response, version, valid_until)
+        rendered_key = cache_key(request, rendered)
+        if rendered_key != key:
+            # Asked for a page past the last one: the copy once stored under the asked
+            # key (when that page existed) must not be served to anyone again.
+            forget(key)
+        stored = store(rendered_key, html, response, version, valid_until)
         return self.serve(request, stored)
 
     def serve(self, request, stored):

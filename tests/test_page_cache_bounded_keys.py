@@ -11,9 +11,11 @@ import uuid
 
 import pytest
 import redis
-from django.core.cache import caches
+from django.core.cache import cache, caches
 
 from articles import views as article_views
+from comments.models import Comment
+from pagecache.middleware import cache_key
 from pagecache.models import PublicPagesVersion
 from pagecache.pages import public_page
 
@@ -219,3 +221,24 @@ def test_an_address_with_unknown_parameters_is_served_from_the_cache(
 def test_a_public_page_parameter_without_a_normaliser_is_refused():
     with pytest.raises(TypeError, match="normaliser"):
         public_page(query_parameters=["comments"])
+
+
+def test_a_page_that_no_longer_exists_is_never_served_from_its_old_copy(
+    client, settings, rf, clinician
+):
+    """Page 3 of comments was cached; a rejection leaves two pages. Readers of ?comments=3
+    get page 2 from then on, even while someone else is rendering it."""
+    settings.COMMENTS_PER_PAGE = 2
+    article = ArticleFactory(title="Muscle cramps")
+    comments = [
+        CommentFactory(article=article, body=f"Comment {n}", approved=True) for n in range(1, 6)
+    ]
+    client.get(article.get_absolute_url(), {"comments": "3"})  # page 3 stored
+    comments[4].moderate(Comment.Status.REJECTED, clinician)
+    client.get(article.get_absolute_url(), {"comments": "3"})  # now page 2
+    key = cache_key(rf.get(article.get_absolute_url(), {"comments": "3"}), {"comments": "3"})
+    assert cache.add(f"{key}:rendering", 1, timeout=10)  # another reader is rendering it
+
+    html = client.get(article.get_absolute_url(), {"comments": "3"}).content.decode()
+
+    assert "Comment 5" not in html

@@ -175,3 +175,15 @@ def test_start_up_check_refuses_an_entry_that_is_not_an_address(settings):
 
 def test_start_up_check_passes_the_default():
     assert check_trusted_proxies(None) == []
+
+
+def test_behind_a_proxy_on_a_unix_socket_the_readers_address_is_used(rf, settings):
+    """gunicorn bound to a Unix socket gives no peer address: only a local proxy can
+    connect to it, so its X-Forwarded-For is believed."""
+    settings.TRUSTED_PROXY_COUNT = 1
+
+    first = rf.get("/", REMOTE_ADDR="", HTTP_X_FORWARDED_FOR="203.0.113.5")
+    second = rf.get("/", REMOTE_ADDR="", HTTP_X_FORWARDED_FOR="198.51.100.7")
+
+    assert client_address(first) == "203.0.113.5"
+    assert client_address(second) == "198.51.100.7"
