@@ -12,6 +12,7 @@ from django.utils.html import format_html_join
 from reversion.models import Version
 
 from governance.history import HistoryAdmin
+from governance.roles import staff_name
 
 from . import checks, readability
 from .admin_compare import CompareContentsMixin
@@ -222,7 +223,7 @@ class ArticleForm(forms.ModelForm):
             return
         latest = Version.objects.get_for_object(stored).select_related("revision__user").first()
         who = latest.revision.user if latest and latest.revision.user else None
-        name = (who.get_full_name() or who.get_username()) if who else "Someone else"
+        name = staff_name(who) if who else "Someone else"
         raise forms.ValidationError(
             f"{name} saved this article at {timezone.localtime(stored.updated_at):%H:%M} "
             "while you had it open, so your changes are not saved yet (nothing has been "
@@ -313,10 +314,6 @@ def typed_label(name):
     prefix, index, part = name.rsplit("-", 2)
     thing = {"sections": "Section"}.get(prefix, prefix.capitalize())
     return f"{thing} {int(index) + 1}: {'text' if part == 'body' else part}"
-
-
-def staff_name(user):
-    return user.get_full_name() or user.get_username()
 
 
 @admin.register(Article)

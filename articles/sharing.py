@@ -11,6 +11,8 @@ from django.db.models import Max
 from django.db.models.functions import Coalesce, Greatest
 from django.templatetags.static import static
 
+from governance.roles import staff_name
+
 SHARE_IMAGE = "articles/img/share-default.png"
 TAGLINE = "Clear, clinician-reviewed health information."
 # Where the search box's words go in a WebSite's SearchAction (schema.org's own example).
@@ -131,6 +133,6 @@ def medical_web_page(article, url, site_name, site_url):
     if article.reviewed_by:
         data["reviewedBy"] = {
             "@type": "Person",
-            "name": article.reviewed_by.get_full_name() or article.reviewed_by.get_username(),
+            "name": staff_name(article.reviewed_by),
         }
     return data

@@ -12,6 +12,7 @@ from django.db.models import Count, F, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
+from governance.roles import staff_name
 from pagecache.pages import retire_cached_pages
 
 # Readers' reports are kept this long, or until a moderator decides on the comment.
@@ -204,7 +205,7 @@ class Comment(models.Model):
 
     def reply(self, clinician, body, role=""):
         """A clinician's answer under this comment: public at once, under their own name."""
-        name = clinician.get_full_name() or clinician.get_username()
+        name = staff_name(clinician)
         return Comment.objects.create(
             article_id=self.article_id,
             parent=self,

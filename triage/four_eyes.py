@@ -17,6 +17,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from governance.roles import staff_name
+
 from .engine import Disposition
 from .models import (
     RED_FLAG_DISPOSITIONS,
@@ -190,7 +192,8 @@ def approve(proposal, user):
     with reversion.create_revision():
         reversion.set_user(user)
         reversion.set_comment(
-            f"{proposal}: proposed by {person(proposal.proposed_by)}, approved by {person(user)}."
+            f"{proposal}: proposed by {staff_name(proposal.proposed_by)}, "
+            f"approved by {staff_name(user)}."
         )
         notes = _make(proposal, target)
     if proposal.kind == Kind.DELETE_VIGNETTE:
@@ -242,7 +245,3 @@ def _decide(proposal, user, state):
     proposal.decided_by = user
     proposal.decided_at = timezone.now()
     proposal.save(update_fields=["state", "decided_by", "decided_at"])
-
-
-def person(user):
-    return user.get_full_name() or user.get_username()

@@ -11,6 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 
 from governance.history import HistoryAdmin
+from governance.roles import staff_name
 
 from . import four_eyes
 from .engine import Disposition
@@ -189,11 +190,11 @@ class SafetyChangeProposalAdmin(admin.ModelAdmin):
 
     @admin.display(description="proposed by", ordering="proposed_by")
     def proposer(self, proposal):
-        return four_eyes.person(proposal.proposed_by)
+        return staff_name(proposal.proposed_by)
 
     @admin.display(description="decided by", ordering="decided_by")
     def decider(self, proposal):
-        return four_eyes.person(proposal.decided_by) if proposal.decided_by else ""
+        return staff_name(proposal.decided_by) if proposal.decided_by else ""
 
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name

@@ -15,6 +15,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from governance.roles import staff_name
+
 from .publication import ArticleStatus
 
 logger = logging.getLogger(__name__)
@@ -172,10 +174,6 @@ def go_live(draft, approver):
             reversion.set_comment(f"Draft approved by {staff_name(approver)} and made live.")
         draft.delete()
     return live
-
-
-def staff_name(user):
-    return (user.get_full_name() or user.get_username()) if user else "a clinician"
 
 
 def publish_due_drafts(now=None):

@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from articles.models import Article
+from governance.roles import staff_name
 
 # Permissions live in the model backend; the other backend only guards the sign-in.
 PERMISSION_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -78,7 +79,7 @@ class Command(BaseCommand):
 
     def reminder(self, clinician, overdue, due_soon, days):
         context = {
-            "name": clinician.get_full_name() or clinician.get_username(),
+            "name": staff_name(clinician),
             "overdue": overdue,
             "due_soon": due_soon,
             "days": days,
