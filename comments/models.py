@@ -11,12 +11,23 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Count, F, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from governance.roles import staff_name
 from pagecache.pages import retire_cached_pages
 
 # Readers' reports are kept this long, or until a moderator decides on the comment.
 REPORTS_KEEP_DAYS = 30
+
+
+def reporter_hash(comment_id, client):
+    """One reporting client of one comment, as stored: a keyed hash of the two together.
+
+    The same reader reporting two comments leaves two unrelated values, so the stored
+    reports cannot be joined up into what one person reported.
+    """
+    keyed = salted_hmac("comments.report", f"{comment_id}:{client}", algorithm="sha256")
+    return keyed.hexdigest()[:32]
 
 
 class BlockedWord(models.Model):
@@ -237,7 +248,9 @@ class Comment(models.Model):
             )
             try:
                 with transaction.atomic():
-                    CommentReport.objects.create(comment_id=self.pk, client=client)
+                    CommentReport.objects.create(
+                        comment_id=self.pk, client=reporter_hash(self.pk, client)
+                    )
             except IntegrityError:
                 return False
             count += 1
@@ -254,12 +267,15 @@ class Comment(models.Model):
 class CommentReport(models.Model):
     """One client's report of one comment, kept until a moderator decides on the comment.
 
-    The client is known only by its keyed hash (`governance.clients.client_key`), and the
-    day only is kept: a time of day could be matched with a reader's visit in other logs.
+    The client is known only by a keyed hash of it and the comment (`reporter_hash`), so
+    one reader's reports of different comments cannot be linked, and the day only is kept:
+    a time of day could be matched with a reader's visit in other logs.
     """
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
-    client = models.CharField(max_length=32, help_text="The reporting client's keyed hash.")
+    client = models.CharField(
+        max_length=32, help_text="A keyed hash of the reporting client and the comment."
+    )
     reported_on = models.DateField(default=timezone.localdate, db_index=True)
 
     objects = CommentReportQuerySet.as_manager()

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from comments.models import Comment, CommentReport
+from comments.models import Comment, CommentReport, reporter_hash
 from governance.clients import client_key
 
 from .comment_forms import comment_bodies, page, report
@@ -157,9 +157,24 @@ def test_no_address_is_stored(client, comment):
         "client",
         "reported_on",
     }
-    assert stored.client == client_key(RequestFactory().post("/", REMOTE_ADDR=address))
+    client_hash = client_key(RequestFactory().post("/", REMOTE_ADDR=address))
+    assert stored.client == reporter_hash(comment.pk, client_hash)
     values = CommentReport.objects.values_list("id", "comment_id", "client", "reported_on")
     assert all(address not in str(value) for value in values.get())
+
+
+def test_one_readers_reports_of_two_comments_cannot_be_linked(client, article, comment):
+    other = CommentFactory(article=article, approved=True)
+
+    report(client, comment, address="198.51.100.8")
+    report(client, other, address="198.51.100.8")
+
+    first, second = CommentReport.objects.order_by("comment_id").values_list("client", flat=True)
+    assert first != second
+    assert client_key(RequestFactory().post("/", REMOTE_ADDR="198.51.100.8")) not in {
+        first,
+        second,
+    }
 
 
 def test_old_reports_are_deleted_and_no_longer_count(client, comment, article):
