@@ -1,17 +1,17 @@
-"""Emails about comments, sent after the comment is safely stored.
+"""Emails about comments, queued for the task worker with the comment itself.
 
-Each is queued with transaction.on_commit(..., robust=True): it runs only once the comment
-is committed, and a failing mail server is logged, never turned into a lost comment.
+Each is queued in the same transaction that stores the comment or reply: it exists exactly
+when that does, the reader never waits for a mail server, and a mail server that is down
+delays the email (the worker tries again) instead of losing it or the comment.
 
 Staff emails carry a link to the comment, never the reader's words: they are read in
 inboxes and on phones far less protected than the admin.
 """
 
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
-from django.db import transaction
 from django.urls import reverse
 
+from background.tasks import queue_email
 from governance.roles import CLINICIAN, MODERATOR
 
 
@@ -31,24 +31,16 @@ def change_page_url(comment, request):
 
 
 def tell_moderators_a_comment_waits(comment, request):
-    def send():
-        recipients = staff_emails(MODERATOR)
-        if not recipients:
-            return
-        url = change_page_url(comment, request)
-        send_mail(
-            subject=f"A comment is waiting for moderation: {comment.article.title}",
-            message=(
-                f"{comment.display_name} commented on “{comment.article.title}”.\n"
-                f"Status: {comment.get_status_display()}"
-                f"{' (' + comment.spam_reason + ')' if comment.spam_reason else ''}.\n\n"
-                f"Approve or reject it here: {url}\n"
-            ),
-            from_email=None,
-            recipient_list=recipients,
-        )
-
-    transaction.on_commit(send, robust=True)
+    queue_email(
+        subject=f"A comment is waiting for moderation: {comment.article.title}",
+        body=(
+            f"{comment.display_name} commented on “{comment.article.title}”.\n"
+            f"Status: {comment.get_status_display()}"
+            f"{' (' + comment.spam_reason + ')' if comment.spam_reason else ''}.\n\n"
+            f"Approve or reject it here: {change_page_url(comment, request)}\n"
+        ),
+        to=staff_emails(MODERATOR),
+    )
 
 
 def tell_staff_of_a_red_flag(comment, advice, request):
@@ -59,28 +51,21 @@ def tell_staff_of_a_red_flag(comment, advice, request):
     """
     possibly = comment.get_red_flag_urgency_display()  # "Possible emergency"
     signs = "\n".join(f"- {noticed}" for noticed in advice.noticed)
-
-    def send():
-        recipients = staff_emails(MODERATOR, CLINICIAN)
-        if not recipients:
-            return
-        spam = ""
-        if comment.status == comment.Status.SPAM:
-            spam = f"It went to the spam queue ({comment.spam_reason}): look for it there.\n"
-        send_mail(
-            subject=f"{possibly} in a comment waiting for moderation",
-            message=(
-                f"{possibly}: a reader's comment on “{comment.article.title}” seems to "
-                f"mention:\n{signs}\n\n"
-                f"The reader was shown our advice for this straight away "
-                f"({advice.level.label}).\n{spam}\n"
-                f"Please read the comment and decide soon: {change_page_url(comment, request)}\n"
-            ),
-            from_email=None,
-            recipient_list=recipients,
-        )
-
-    transaction.on_commit(send, robust=True)
+    spam = ""
+    if comment.status == comment.Status.SPAM:
+        spam = f"It went to the spam queue ({comment.spam_reason}): look for it there.\n"
+    queue_email(
+        subject=f"{possibly} in a comment waiting for moderation",
+        body=(
+            f"{possibly}: a reader's comment on “{comment.article.title}” seems to "
+            f"mention:\n{signs}\n\n"
+            f"The reader was shown our advice for this straight away "
+            f"({advice.level.label}).\n{spam}\n"
+            f"Please read the comment and decide soon: {change_page_url(comment, request)}\n"
+        ),
+        to=staff_emails(MODERATOR, CLINICIAN),
+        urgent=True,
+    )
 
 
 def tell_reader_their_comment_was_answered(reply, request):
@@ -88,19 +73,15 @@ def tell_reader_their_comment_was_answered(reply, request):
     if not (comment and comment.notify_on_reply and comment.email):
         return
 
-    def send():
-        url = request.build_absolute_uri(comment.article.get_absolute_url()) + "#comments"
-        send_mail(
-            subject=f"Your comment on “{comment.article.title}” has an answer",
-            message=(
-                f"Hello {comment.display_name},\n\n"
-                f"Your comment on “{comment.article.title}” has been answered. Read the "
-                f"answer here: {url}\n\n"
-                "You asked us to tell you by email. We will not use your address for "
-                "anything else.\n"
-            ),
-            from_email=None,
-            recipient_list=[comment.email],
-        )
-
-    transaction.on_commit(send, robust=True)
+    url = request.build_absolute_uri(comment.article.get_absolute_url()) + "#comments"
+    queue_email(
+        subject=f"Your comment on “{comment.article.title}” has an answer",
+        body=(
+            f"Hello {comment.display_name},\n\n"
+            f"Your comment on “{comment.article.title}” has been answered. Read the "
+            f"answer here: {url}\n\n"
+            "You asked us to tell you by email. We will not use your address for "
+            "anything else.\n"
+        ),
+        to=[comment.email],
+    )

@@ -38,6 +38,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 
 INSTALLED_APPS = [
+    "django_tasks_db",
+    "background",
     "governance",
     "pagecache",
     "articles",
@@ -283,6 +285,16 @@ SEARCH_LOG_MAX_CANDIDATES = int(os.environ.get("SPASMCMS_SEARCH_LOG_MAX_CANDIDAT
 FEEDBACK_RATE_LIMIT = int(os.environ.get("SPASMCMS_FEEDBACK_RATE_LIMIT", "10"))
 FEEDBACK_RATE_WINDOW_SECONDS = int(os.environ.get("SPASMCMS_FEEDBACK_RATE_WINDOW", "600"))
 FEEDBACK_NOTES_KEEP_DAYS = int(os.environ.get("SPASMCMS_FEEDBACK_NOTES_KEEP_DAYS", "90"))
+
+# Background work (mail): Django's tasks framework, queued in the site's own database and run
+# by `manage.py db_worker` (`make run` starts one; see README "Production"). A task that
+# failed on the network is tried again after TASK_RETRY_DELAY_SECONDS, doubling each time up
+# to TASK_RETRY_MAX_DELAY_SECONDS, TASK_MAX_ATTEMPTS times in all (about 19 hours by
+# default); then it waits in the admin's "Background tasks" list for "Try again now".
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+TASK_RETRY_DELAY_SECONDS = float(os.environ.get("SPASMCMS_TASK_RETRY_DELAY", "30"))
+TASK_RETRY_MAX_DELAY_SECONDS = float(os.environ.get("SPASMCMS_TASK_RETRY_MAX_DELAY", "3600"))
+TASK_MAX_ATTEMPTS = int(os.environ.get("SPASMCMS_TASK_MAX_ATTEMPTS", "25"))
 
 # Email: the console in development; SMTP from the environment in production. Each wait on
 # the mail server (connecting, every reply) gives up after this many seconds, so one that

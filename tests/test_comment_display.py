@@ -6,7 +6,13 @@ from django.utils import timezone
 from comments.models import Comment
 
 from .comment_forms import comment_bodies, page, post_comment
-from .factories import ArticleFactory, ClinicianFactory, ClinicianReplyFactory, CommentFactory
+from .factories import (
+    ArticleFactory,
+    ClinicianFactory,
+    ClinicianReplyFactory,
+    CommentFactory,
+    ModeratorFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -129,10 +135,11 @@ def build_comments(article, count, replies):
 def test_an_accepted_comment_costs_a_few_queries_not_a_whole_article_page(
     client, article, django_assert_max_num_queries
 ):
-    """The article, the red flags, the blocked words and the insert (in a savepoint): the
-    page itself is only built again when the comment is refused and must be shown with the
-    reader's words."""
-    with django_assert_max_num_queries(6):
+    """The article, the red flags, the blocked words, the insert (in a savepoint), the
+    moderators to tell and their email's task: the page itself is only built again when the
+    comment is refused and must be shown with the reader's words."""
+    ModeratorFactory()
+    with django_assert_max_num_queries(8):
         response = post_comment(client, article)
 
     assert response.status_code == 302

@@ -75,7 +75,9 @@ def test_a_link_from_an_email_sent_before_comments_had_their_own_app_still_works
     assert moderator_client.get(response["Location"]).status_code == 200
 
 
-def test_moderator_sees_only_what_readers_wrote_on_the_admin_index(moderator_client):
+def test_moderator_sees_only_what_readers_wrote_and_the_email_queue_on_the_admin_index(
+    moderator_client,
+):
     response = moderator_client.get(reverse("admin:index"))
 
     assert response.status_code == 200
@@ -88,6 +90,7 @@ def test_moderator_sees_only_what_readers_wrote_on_the_admin_index(moderator_cli
         ("comments", "Comment"),
         ("comments", "BlockedWord"),
         ("feedback", "MissingNote"),
+        ("background", "BackgroundTask"),
     }
 
 

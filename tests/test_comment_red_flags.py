@@ -1,5 +1,6 @@
 """A comment that mentions a red flag: the reader gets the advice at once, the comment is marked
-and sorted first for moderators, and moderators and clinicians are told straight away."""
+and sorted first for moderators, and moderators and clinicians are told straight away: the
+alert is queued with the comment, ahead of every routine email, for the task worker."""
 
 import logging
 import re
@@ -13,10 +14,13 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from background.models import BackgroundTask
+from background.tasks import URGENT
 from comments.models import Comment
 from comments.views import COMMENT_THANKS, RED_FLAG_MESSAGE_TAG
 
 from .admin_forms import change_url
+from .background_tasks import run_background_tasks
 from .comment_forms import add_reply, comment_data, page, post_comment, stamp
 from .factories import (
     ArticleFactory,
@@ -180,13 +184,13 @@ def test_hostile_text_with_a_red_flag_is_not_echoed_in_the_advice(client, articl
 
 
 def test_a_red_flag_comment_that_looks_like_spam_still_gets_the_advice_and_the_mark(
-    client, article, mailoutbox, django_capture_on_commit_callbacks
+    client, article, mailoutbox
 ):
     BlockedWordFactory(word="casino")
     moderator = ModeratorFactory()
 
-    with django_capture_on_commit_callbacks(execute=True):
-        html = send(client, article, f"{CAUDA_EQUINA} I lost it all at the casino.")
+    html = send(client, article, f"{CAUDA_EQUINA} I lost it all at the casino.")
+    run_background_tasks()
 
     assert advice_on(html) is not None
     comment = Comment.objects.get()
@@ -293,16 +297,18 @@ def test_the_comment_page_shows_the_mark_read_only(client):
 
 
 def test_moderators_and_clinicians_are_emailed_at_once_without_the_readers_words(
-    client, article, mailoutbox, django_capture_on_commit_callbacks
+    client, article, mailoutbox
 ):
     moderator = ModeratorFactory()
     clinician = ClinicianFactory(email="clinician@example.org")
     ClinicianFactory(email="")
     ClinicianFactory(email="gone@example.org", is_active=False)
 
-    with django_capture_on_commit_callbacks(execute=True):
-        send(client, article, CAUDA_EQUINA, display_name="Sam Jones")
+    send(client, article, CAUDA_EQUINA, display_name="Sam Jones")
 
+    assert mailoutbox == []  # queued with the comment, urgent, for the worker
+    assert BackgroundTask.objects.get().priority == URGENT
+    assert run_background_tasks() == 1
     (email,) = mailoutbox  # this one instead of the usual "a comment is waiting"
     comment = Comment.objects.get()
     assert sorted(email.to) == sorted([moderator.email, clinician.email])
@@ -316,29 +322,44 @@ def test_moderators_and_clinicians_are_emailed_at_once_without_the_readers_words
         assert readers_words not in email.subject
 
 
-def test_an_urgent_comment_is_emailed_as_urgent(
-    client, article, mailoutbox, django_capture_on_commit_callbacks
+def test_the_alert_goes_out_ahead_of_the_routine_emails_queued_before_it(
+    client, article, mailoutbox
 ):
     ModeratorFactory()
+    send(client, article, ORDINARY)
+    send(client, article, "Stretching before bed helps me.")
+    send(client, article, CAUDA_EQUINA)
 
-    with django_capture_on_commit_callbacks(execute=True):
-        send(client, article, FEVER)
+    assert run_background_tasks() == 3
 
+    assert [email.subject for email in mailoutbox] == [
+        "Possible emergency in a comment waiting for moderation",
+        "A comment is waiting for moderation: Back muscle spasms",
+        "A comment is waiting for moderation: Back muscle spasms",
+    ]
+
+
+def test_an_urgent_comment_is_emailed_as_urgent(client, article, mailoutbox):
+    ModeratorFactory()
+
+    send(client, article, FEVER)
+
+    assert BackgroundTask.objects.get().priority == URGENT
+    run_background_tasks()
     (email,) = mailoutbox
     assert email.subject == "Possible urgent problem in a comment waiting for moderation"
     assert "Urgent: get help today" in email.body
     assert FEVER not in email.body
 
 
-def test_the_readers_words_and_address_are_never_logged(
-    client, article, caplog, django_capture_on_commit_callbacks
-):
+def test_the_readers_words_and_address_are_never_logged(client, article, caplog):
     ModeratorFactory()
 
-    with caplog.at_level(logging.DEBUG), django_capture_on_commit_callbacks(execute=True):
+    with caplog.at_level(logging.DEBUG):
         post_comment(
             client, article, comment_data(body=CAUDA_EQUINA), follow=True, REMOTE_ADDR="203.0.113.7"
         )
+        assert run_background_tasks() == 1  # the worker's own logs too
 
     assert "numbness around my bottom" not in caplog.text
     assert "203.0.113.7" not in caplog.text
@@ -350,8 +371,11 @@ def test_the_readers_words_and_address_are_never_logged(
 def test_the_red_flag_check_adds_at_most_two_queries_to_an_accepted_comment(
     client, article, django_assert_max_num_queries
 ):
-    """The ordinary comment's six (test_comment_display), plus the advice for the level."""
-    with django_assert_max_num_queries(7):
+    """The ordinary comment's six (test_comment_display) and two for its email (the staff to
+    tell, the task queued for them), plus the advice for the level."""
+    ModeratorFactory()
+
+    with django_assert_max_num_queries(9):
         response = post_comment(client, article, comment_data(body=CAUDA_EQUINA))
 
     assert response.status_code == 302

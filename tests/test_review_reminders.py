@@ -1,11 +1,8 @@
-"""The weekly email to each clinician of the pages they reviewed that are due for review."""
+"""The weekly email to each clinician of the pages they reviewed that are due for review: the
+command queues the emails, the task worker sends them."""
 
 import datetime
-import email
-import email.policy
 import io
-import socketserver
-import threading
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -13,8 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+from background.models import BackgroundTask
 
+from .background_tasks import run_background_tasks
 from .factories import ArticleFactory, ClinicianFactory, EditorFactory, UserFactory
+from .smtp_servers import accepting_smtp_server, smtp_mailers
 
 pytestmark = pytest.mark.django_db
 
@@ -32,8 +32,10 @@ def page(reviewer, title, due_in_days, **fields):
 
 
 def remind(*args):
+    """Run the command, then the task worker that sends what it queued; the command's output."""
     out = io.StringIO()
     call_command("email_review_reminders", "--base-url", BASE_URL, *args, stdout=out)
+    run_background_tasks()
     return out.getvalue()
 
 
@@ -86,7 +88,7 @@ def test_each_clinician_gets_one_email_of_their_own_pages_due(mailoutbox, priya)
     assert to_sam.subject == "1 page you reviewed needs a clinical review"
     assert admin_link(sams) in to_sam.body
     assert "Overdue" not in to_sam.body
-    assert "Review reminders: 2 clinician(s) emailed." in output
+    assert "Review reminders: 2 clinician(s) to email; the task worker sends them." in output
 
 
 def test_nobody_with_nothing_due_is_emailed(mailoutbox, priya):
@@ -96,7 +98,8 @@ def test_nobody_with_nothing_due_is_emailed(mailoutbox, priya):
     output = remind()
 
     assert mailoutbox == []
-    assert "Review reminders: 0 clinician(s) emailed." in output
+    assert not BackgroundTask.objects.exists()
+    assert "Review reminders: 0 clinician(s) to email; the task worker sends them." in output
 
 
 def test_only_active_clinicians_with_an_email_are_emailed_and_the_rest_are_counted(mailoutbox):
@@ -146,71 +149,38 @@ def test_the_sites_address_must_be_a_full_one():
         call_command("email_review_reminders", "--base-url", "health.example.org")
 
 
-# A real mail server on loopback: what cron will talk to.
+def test_the_command_only_queues_the_emails_for_the_worker(mailoutbox, priya):
+    page(priya, "Sciatica", -3)
+
+    call_command("email_review_reminders", "--base-url", BASE_URL, stdout=io.StringIO())
+
+    assert mailoutbox == []
+    assert BackgroundTask.objects.get().description == (
+        "Email to 1 person: “1 page you reviewed needs a clinical review”"
+    )
+    assert run_background_tasks() == 1
+    (message,) = mailoutbox
+    assert message.to == ["priya@example.org"]
 
 
-class SMTPSession(socketserver.StreamRequestHandler):
-    """Just enough SMTP for Django's backend: greet, take one envelope at a time, keep it."""
-
-    def reply(self, line):
-        self.wfile.write(f"{line}\r\n".encode())
-
-    def handle(self):
-        self.reply("220 localhost test mail server")
-        recipients = []
-        while line := self.rfile.readline():
-            verb = line[:4].decode().upper()
-            if verb in ("EHLO", "HELO"):
-                self.reply("250 localhost")
-            elif verb == "RCPT":
-                recipients.append(line.decode().split(":", 1)[1].strip().strip("<>"))
-                self.reply("250 OK")
-            elif verb == "DATA":
-                self.reply("354 End data with <CR><LF>.<CR><LF>")
-                data = b""
-                while (chunk := self.rfile.readline()) not in (b".\r\n", b""):
-                    data += chunk[1:] if chunk.startswith(b"..") else chunk
-                self.server.received.append((recipients, data))
-                recipients = []
-                self.reply("250 OK: queued")
-            elif verb == "QUIT":
-                self.reply("221 Bye")
-                return
-            else:  # MAIL, RSET, NOOP
-                self.reply("250 OK")
+# A real mail server on loopback: what the task worker will talk to.
 
 
 @pytest.fixture
 def mail_server():
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), SMTPSession)
-    server.received = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    with accepting_smtp_server() as server:
+        yield server
 
 
 def test_reminders_go_out_through_a_real_smtp_server(settings, mail_server, priya):
     overdue = page(priya, "Sciatica", -3)
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {
-                "host": "127.0.0.1",
-                "port": mail_server.server_address[1],
-                "use_tls": False,
-                "timeout": 5,
-            },
-        }
-    }
+    settings.MAILERS = smtp_mailers(mail_server.port)
 
     remind()
 
-    ((recipients, data),) = mail_server.received
-    assert recipients == ["priya@example.org"]
-    message = email.message_from_bytes(data, policy=email.policy.default)
+    (delivery,) = mail_server.deliveries
+    assert delivery.recipients == ["priya@example.org"]
+    message = delivery.message
     assert message["To"] == "priya@example.org"
     assert message["Subject"] == "1 page you reviewed needs a clinical review"
     assert message.get_content_type() == "multipart/alternative"

@@ -29,6 +29,9 @@ MODERATOR_PERMISSIONS = {
     "view_missingnote",
     "change_missingnote",
     "moderate_missingnote",
+    # The emails queued for staff and readers: moderators notice first when they stop.
+    "view_backgroundtask",
+    "retry_backgroundtask",
 }
 
 
@@ -146,7 +149,7 @@ def test_moderator_group_moderates_comments_and_blocked_words_and_nothing_else()
     assert codenames == MODERATOR_PERMISSIONS
 
 
-def test_moderator_admin_home_lists_comments_blocked_words_and_page_notes_only(login):
+def test_moderator_admin_home_lists_comments_blocked_words_page_notes_and_tasks_only(login):
     client = login("Moderator")
 
     response = client.get(reverse("admin:index"))
@@ -154,7 +157,7 @@ def test_moderator_admin_home_lists_comments_blocked_words_and_page_notes_only(l
     models = {
         model["object_name"] for app in response.context["app_list"] for model in app["models"]
     }
-    assert models == {"Comment", "BlockedWord", "MissingNote"}
+    assert models == {"Comment", "BlockedWord", "MissingNote", "BackgroundTask"}
 
 
 def test_editor_admin_home_shows_no_triage_rules(login):

@@ -2,19 +2,19 @@
 
 A page's review is owed by the clinician who signed it off last (`Article.reviewed_by`), so
 each is reminded of their own pages only, in one email, and someone with nothing due gets
-none. Meant to run once a week from cron or a systemd timer (see README.md); there is no
-task worker yet.
+none. Meant to run once a week from cron or a systemd timer (see README.md). The emails are
+queued for the task worker, which sends them and tries again while the mail server is down.
 """
 
 from collections import defaultdict
 
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMultiAlternatives, mailers
 from django.core.management.base import BaseCommand, CommandError
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from articles.models import Article
+from background.tasks import queue_email
 from governance.roles import staff_name
 
 # Permissions live in the model backend; the other backend only guards the sign-in.
@@ -60,13 +60,11 @@ class Command(BaseCommand):
                 link = base_url + reverse("admin:articles_article_change", args=[article.pk])
                 reminders[article.reviewed_by][when].append((article, link))
 
-        messages = [
-            self.reminder(clinician, days=days, **pages)
-            for clinician, pages in sorted(reminders.items(), key=lambda item: item[0].pk)
-        ]
-        if messages:
-            mailers.default.send_messages(messages)
-        self.stdout.write(f"Review reminders: {len(messages)} clinician(s) emailed.")
+        for clinician, pages in sorted(reminders.items(), key=lambda item: item[0].pk):
+            self.queue_reminder(clinician, days=days, **pages)
+        self.stdout.write(
+            f"Review reminders: {len(reminders)} clinician(s) to email; the task worker sends them."
+        )
         # Their reviewer left, lost the role or has no email: the dashboard still lists them.
         unreminded = sum(
             articles.exclude(reviewed_by__in=clinicians).count() for articles in due.values()
@@ -77,7 +75,7 @@ class Command(BaseCommand):
                 "remind: see `review_report`."
             )
 
-    def reminder(self, clinician, overdue, due_soon, days):
+    def queue_reminder(self, clinician, overdue, due_soon, days):
         context = {
             "name": staff_name(clinician),
             "overdue": overdue,
@@ -85,15 +83,12 @@ class Command(BaseCommand):
             "days": days,
         }
         count = len(overdue) + len(due_soon)
-        email = EmailMultiAlternatives(
+        queue_email(
             subject=(
                 "1 page you reviewed needs" if count == 1 else f"{count} pages you reviewed need"
             )
             + " a clinical review",
             body=render_to_string("articles/email/review_reminder.txt", context),
+            html_body=render_to_string("articles/email/review_reminder.html", context),
             to=[clinician.email],
         )
-        email.attach_alternative(
-            render_to_string("articles/email/review_reminder.html", context), "text/html"
-        )
-        return email
