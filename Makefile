@@ -11,9 +11,9 @@ STAMP := $(VENV)/.installed-$(shell cksum < requirements.lock | cut -d' ' -f1)
 .PHONY: help install run serve test lint format demo clean
 
 help:
-	@echo "make run    set up everything (SQLite by default) and serve http://127.0.0.1:8000"
+	@echo "make run    set up everything (SQLite by default), serve http://127.0.0.1:8000 and run the task worker"
 	@echo "make test   lint, format check and the test suite (on DATABASE_URL if set)"
-	@echo "make serve  production settings under gunicorn (needs DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS)"
+	@echo "make serve  production settings: gunicorn and the task worker (needs DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS)"
 
 $(STAMP): requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "SpasmCMS needs Python 3.12 or newer, but $(PYTHON) is " + sys.version.split()[0] + ".")'
@@ -24,7 +24,8 @@ $(STAMP): requirements.lock
 
 install: $(STAMP)
 
-# Development server: debug on, SQLite under var/ unless DATABASE_URL says otherwise.
+# Development server and task worker: debug on, SQLite under var/ unless DATABASE_URL says
+# otherwise. The worker prints the emails it would send.
 run: export DJANGO_DEBUG ?= 1
 run: $(STAMP)
 	mkdir -p var
@@ -32,7 +33,7 @@ run: $(STAMP)
 	$(MANAGE) load_demo_content
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(MANAGE) create_demo_accounts
-	$(MANAGE) runserver 127.0.0.1:8000
+	$(BIN)/honcho start --procfile Procfile.dev --port 8000  # dev server and task worker
 
 # Production: debug off, deployment checks must pass, hashed and compressed static files.
 serve: $(STAMP)
@@ -40,7 +41,7 @@ serve: $(STAMP)
 	$(MANAGE) check --deploy --fail-level WARNING
 	DATABASE_STATEMENT_TIMEOUT_MS=0 $(MANAGE) migrate --noinput  # a migration may take long
 	$(MANAGE) collectstatic --noinput --verbosity 0
-	$(BIN)/gunicorn --config deploy/gunicorn.conf.py spasmcms.wsgi
+	$(BIN)/honcho start  # gunicorn and the task worker (Procfile)
 
 demo: export DJANGO_DEBUG ?= 1
 demo: $(STAMP)
@@ -57,11 +58,15 @@ format: $(STAMP)
 
 # The browser tests get a pytest run (and test database) of their own: their live server
 # needs committed data, and keeping them apart keeps both runs independent.
+# The other tests run on TEST_WORKERS pytest-xdist workers, one per CPU by default, each
+# with a test database of its own (tests/conftest.py says how tests are shared out);
+# TEST_WORKERS=0 runs them all in one process.
 test: export DJANGO_DEBUG ?= 1
+TEST_WORKERS ?= auto
 # BROWSER_TESTS=0 leaves the browser run out (CI runs it once, on the default database).
 BROWSER_TESTS ?= 1
 test: lint
-	$(BIN)/pytest --ignore=tests/browser
+	$(BIN)/pytest --ignore=tests/browser -n $(TEST_WORKERS)
 ifeq ($(BROWSER_TESTS),1)
 	$(BIN)/pytest tests/browser
 else

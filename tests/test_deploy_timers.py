@@ -1,5 +1,6 @@
-"""Every job the site needs run on a schedule ships with a systemd timer in deploy/, and
-each timer starts a service that runs a management command that exists."""
+"""Every job the site needs run on a schedule ships with a systemd timer in deploy/, each
+timer starts a service that runs a management command that exists, and the task worker
+ships as a service that is restarted when it stops."""
 
 import configparser
 import re
@@ -15,6 +16,7 @@ SCHEDULES = {
     "publish_scheduled_drafts": "*-*-* *:*:00",  # every minute: go-live on the minute
     "delete_old_searches": "*-*-* 03:40:00",  # daily: readers' search words kept 90 days
     "delete_old_reports": "*-*-* 03:50:00",  # daily: reports of comments kept 30 days
+    "prune_db_task_results": "*-*-* 04:00:00",  # daily: finished tasks hold email addresses
 }
 MANAGE_COMMAND = re.compile(r"\bmanage\.py (\w+)")
 
@@ -55,4 +57,17 @@ def test_the_deploy_readme_lists_every_unit():
     listed = (DEPLOY / "README.md").read_text()
 
     for service in services().values():
-        assert f"`{service.name}`, `.timer`" in listed
+        if service.with_suffix(".timer").exists():
+            assert f"`{service.name}`, `.timer`" in listed
+        else:
+            assert f"`{service.name}`" in listed
+
+
+def test_the_task_worker_runs_as_a_service_that_comes_back():
+    worker = unit(services()["db_worker"])["Service"]
+
+    assert "db_worker --no-reload" in worker["ExecStart"]
+    assert worker["Type"] == "simple"
+    assert worker["Restart"] == "always"
+    assert worker["EnvironmentFile"] == "/etc/spasmcms/env"
+    assert not (DEPLOY / "spasmcms-worker.timer").exists()
