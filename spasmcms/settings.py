@@ -119,6 +119,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         f"-c jit=off -c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}"
     )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server and the task worker write to one file. Each transaction takes the write
+    # lock when it begins (waiting its turn) rather than part-way through, where SQLite
+    # would fail it at once with "database is locked"; WAL lets reads go on during a write.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE", init_command="PRAGMA journal_mode=WAL;"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set (shared by every process), local memory otherwise.
