@@ -26,7 +26,7 @@ class NeedsAttentionFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         return [
-            ("problems", "Failed or waiting to try again"),
+            ("problems", "Failed, waiting to try again, or stopped"),
             ("failed", "Gave up"),
             ("waiting", "Waiting to run"),
             ("done", "Done"),
@@ -70,6 +70,8 @@ class BackgroundTaskAdmin(admin.ModelAdmin):
     def state(self, task):
         if task.status == TaskResultStatus.SUCCESSFUL:
             return "Done"
+        if task.is_stuck:
+            return "Its worker stopped while running it: it will be tried again"
         if task.status == TaskResultStatus.RUNNING:
             return "Running now"
         if task.status == TaskResultStatus.FAILED:

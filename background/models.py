@@ -1,15 +1,30 @@
+from datetime import timedelta
+
 from django.db import models
 from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult, DBTaskResultQuerySet, get_date_max
 
+# A task still marked running this long after it started lost its worker (killed mid-send,
+# host restarted): a send gives up within a few SMTP timeouts, far sooner.
+STUCK_AFTER = timedelta(minutes=10)
+
 
 class BackgroundTaskQuerySet(DBTaskResultQuerySet):
+    def stuck(self):
+        """Tasks whose worker stopped while running them."""
+        return self.filter(
+            status=TaskResultStatus.RUNNING, started_at__lt=timezone.now() - STUCK_AFTER
+        )
+
     def needing_attention(self):
-        """Tasks that gave up, and tasks waiting to try again after an error."""
-        return self.filter(status=TaskResultStatus.FAILED) | self.filter(
-            status=TaskResultStatus.READY
-        ).exclude(exception_class_path="")
+        """Tasks that gave up, tasks waiting to try again after an error, and tasks whose
+        worker stopped while running them."""
+        return (
+            self.filter(status=TaskResultStatus.FAILED)
+            | self.filter(status=TaskResultStatus.READY).exclude(exception_class_path="")
+            | self.stuck()
+        )
 
     def waiting_longer_than(self, age):
         """Tasks due for longer than `age` but not yet started: is a worker running?"""
@@ -19,17 +34,25 @@ class BackgroundTaskQuerySet(DBTaskResultQuerySet):
             | models.Q(run_after__lt=due_since)
         )
 
+    def requeue_stuck(self):
+        """Put tasks whose worker stopped while running them back in the queue; how many.
+
+        Sending mail twice is the lesser harm: the worker may have been killed after the
+        mail server took the message but before it was marked done.
+        """
+        return self.stuck().update(status=TaskResultStatus.READY, run_after=timezone.now())
+
     def try_again_now(self):
-        """Run at once the tasks that gave up or wait to try again after an error (e.g. the
-        mail server is back); returns how many."""
-        waiting_after_an_error = models.Q(
-            status=TaskResultStatus.READY,
-            run_after__gt=timezone.now(),
-            run_after__lt=get_date_max(),
-        ) & ~models.Q(exception_class_path="")
-        return self.filter(
-            models.Q(status=TaskResultStatus.FAILED) | waiting_after_an_error
-        ).update(status=TaskResultStatus.READY, run_after=timezone.now(), finished_at=None)
+        """Run at once the tasks that gave up (their tries start over), wait to try again
+        after an error (e.g. the mail server is back), or lost their worker; how many."""
+        now = timezone.now()
+        gave_up = self.filter(status=TaskResultStatus.FAILED).update(
+            status=TaskResultStatus.READY, run_after=now, finished_at=None, worker_ids=[]
+        )
+        waiting_after_an_error = self.filter(
+            status=TaskResultStatus.READY, run_after__gt=now, run_after__lt=get_date_max()
+        ).exclude(exception_class_path="")
+        return gave_up + waiting_after_an_error.update(run_after=now) + self.requeue_stuck()
 
 
 class BackgroundTask(DBTaskResult):
@@ -46,6 +69,14 @@ class BackgroundTask(DBTaskResult):
     @property
     def attempts(self):
         return len(self.worker_ids)
+
+    @property
+    def is_stuck(self):
+        return (
+            self.status == TaskResultStatus.RUNNING
+            and self.started_at is not None
+            and self.started_at < timezone.now() - STUCK_AFTER
+        )
 
     @property
     def retry_at(self):

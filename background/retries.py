@@ -7,7 +7,8 @@ after a delay that doubles with each attempt, up to `TASK_RETRY_MAX_DELAY_SECOND
 keeps its last error, so staff can see why it is waiting, until it succeeds. After
 `TASK_MAX_ATTEMPTS`, or at once for any other error (a bug, or a mail server refusing for
 good with a 5xx reply, would fail the same way again), it stays failed, listed in the admin
-with its error and a "Try again now" action.
+with its error and a "Try again now" action. A task left "running" by a worker that was
+killed is put back in line by the next task any worker starts.
 """
 
 import logging
@@ -17,11 +18,14 @@ import sys
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.dispatch import receiver
 from django.tasks import TaskResultStatus
-from django.tasks.signals import task_finished
+from django.tasks.signals import task_finished, task_started
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
+
+from .models import BackgroundTask
 
 logger = logging.getLogger(__name__)
 
@@ -35,13 +39,25 @@ def retry_delay(attempts):
 
 
 def is_worth_retrying(exception):
-    """A failure of the network or of a server, which may pass; not a refusal the mail
-    server means for good (a 5xx reply, every recipient refused), nor a bug."""
+    """A failure of the network or of a server, which may pass, or the worker being stopped
+    mid-task; not a refusal the mail server means for good (5xx), nor a bug."""
     if isinstance(exception, smtplib.SMTPRecipientsRefused):
-        return False
+        # Greylisting (450) and full mailboxes (452) pass; unknown addresses (550) do not.
+        return any(code < 500 for code, _ in exception.recipients.values())
     if isinstance(exception, smtplib.SMTPResponseException) and exception.smtp_code >= 500:
         return False
-    return isinstance(exception, OSError)
+    return isinstance(exception, OSError | SystemExit | KeyboardInterrupt)
+
+
+@receiver(task_started)
+def requeue_tasks_whose_worker_stopped(sender, task_result, **kwargs):
+    """Whenever a worker starts a task, put back any task another worker stopped running
+    long ago (it was killed mid-send): no email is left marked "running" for ever."""
+    try:
+        if count := BackgroundTask.objects.requeue_stuck():
+            logger.warning("Put %d background task(s) whose worker stopped back in line", count)
+    except DatabaseError:
+        logger.exception("Could not look for background tasks whose worker stopped")
 
 
 @receiver(task_finished)
@@ -58,9 +74,14 @@ def try_again_later(sender, task_result, **kwargs):
         logger.error("Background task %s gave up after %d attempts", task_result.id, attempts)
         return
     run_after = timezone.now() + timedelta(seconds=retry_delay(attempts))
-    DBTaskResult.objects.filter(pk=db_result.pk, status=TaskResultStatus.FAILED).update(
-        status=TaskResultStatus.READY, run_after=run_after, finished_at=None
-    )
+    try:
+        DBTaskResult.objects.filter(pk=db_result.pk, status=TaskResultStatus.FAILED).update(
+            status=TaskResultStatus.READY, run_after=run_after, finished_at=None
+        )
+    except DatabaseError:
+        # The worker carries on; the task stays failed, listed for staff to try again.
+        logger.exception("Could not put background task %s back in line", task_result.id)
+        return
     logger.warning(
         "Background task %s failed (attempt %d of %d); trying again at %s",
         task_result.id,

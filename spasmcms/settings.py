@@ -237,6 +237,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"without_traceback": {"()": "background.logging.WithoutTraceback"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
@@ -249,6 +250,9 @@ LOGGING = {
         # Our request log replaces Django's own per-request lines.
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "ERROR"},
+        # A failed task's traceback may name a reader's email address; the task keeps it.
+        "django.tasks": {"filters": ["without_traceback"]},
+        "django_tasks_db": {"filters": ["without_traceback"]},
     },
 }
 

@@ -55,6 +55,14 @@ class RefuseEveryRecipient(KeepEveryMessage):
         return "550 5.1.1 No such mailbox here"
 
 
+class GreylistEveryRecipient(KeepEveryMessage):
+    """An aiosmtpd handler that asks to be tried later (450), as greylisting servers do
+    with a sender they have not seen before."""
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        return "450 4.7.1 Greylisted, please try again later"
+
+
 @contextmanager
 def accepting_smtp_server(port=None, handler_class=KeepEveryMessage):
     """A real SMTP server on 127.0.0.1 (`port`, else a free one); yields a `MailServer`

@@ -39,7 +39,7 @@ def test_a_moderator_is_told_of_emails_that_failed(client):
     page = home_page(client)
 
     assert HEADING in page
-    assert "<strong>1</strong> background task failed" in page
+    assert "<strong>1</strong> background task</a> needs a look" in page
     assert f"{reverse('admin:background_backgroundtask_changelist')}?state=problems" in page
     assert "worker may not be running" not in page
 

@@ -28,6 +28,7 @@ from .admin_forms import admin_url, change_url
 from .background_tasks import run_background_tasks
 from .factories import ClinicianFactory, EditorFactory, ModeratorFactory, UserFactory
 from .smtp_servers import (
+    GreylistEveryRecipient,
     RefuseEveryRecipient,
     accepting_smtp_server,
     refused_port,
@@ -171,6 +172,95 @@ def test_an_address_the_mail_server_refuses_for_good_is_not_tried_again():
     assert task.attempts == 1
     assert task.exception_class_path == "smtplib.SMTPRecipientsRefused"
     assert server.deliveries == []
+
+
+def test_a_greylisting_mail_server_is_tried_again_later():
+    greylisting = accepting_smtp_server(handler_class=GreylistEveryRecipient)
+    with greylisting as server, smtp_settings(server.port):
+        task = queue(to=["reader@example.org"])
+        assert run_background_tasks() == 1
+
+    task.refresh_from_db()
+    assert task.status == TaskResultStatus.READY
+    assert task.retry_at is not None
+    assert task.exception_class_path == "smtplib.SMTPRecipientsRefused"
+
+
+def test_a_failed_tasks_log_line_names_no_address(caplog):
+    refusing = accepting_smtp_server(handler_class=RefuseEveryRecipient)
+    with caplog.at_level(logging.INFO), refusing as server, smtp_settings(server.port):
+        task = queue(to=["no-such-reader@example.org"])
+        assert run_background_tasks() == 1
+
+    failed = [r for r in caplog.records if r.name == "django.tasks" and r.levelname == "ERROR"]
+    assert failed and all(r.exc_info is None for r in failed)
+    assert "(SMTPRecipientsRefused)" in failed[0].getMessage()
+    ours = [r for r in caplog.records if r.name != "mail.log"]  # not the test server's own
+    assert not any("no-such-reader" in logging.Formatter().format(r) for r in ours)
+    task.refresh_from_db()
+    assert "no-such-reader@example.org" in task.traceback  # kept for staff, in the admin
+
+
+@django.tasks.task()
+def stopped_task():
+    """A task whose worker is told to stop a second time while it runs."""
+    raise SystemExit(1)
+
+
+def test_a_task_cut_short_by_stopping_the_worker_is_tried_again():
+    task = BackgroundTask.objects.get(pk=stopped_task.enqueue().id)
+
+    assert run_background_tasks() == 1
+
+    task.refresh_from_db()
+    assert task.status == TaskResultStatus.READY
+    assert task.retry_at is not None
+
+
+def left_running_by_a_killed_worker(minutes_ago):
+    task = queue("Left running")
+    BackgroundTask.objects.filter(pk=task.pk).update(
+        status=TaskResultStatus.RUNNING,
+        started_at=timezone.now() - timedelta(minutes=minutes_ago),
+        worker_ids=["killed-worker"],
+    )
+    return task
+
+
+def test_a_task_left_running_by_a_killed_worker_is_sent_when_a_worker_next_starts_one(
+    mailoutbox,
+):
+    stuck = left_running_by_a_killed_worker(minutes_ago=11)
+    recent = left_running_by_a_killed_worker(minutes_ago=1)  # may still be sending
+    assert set(BackgroundTask.objects.needing_attention()) == {stuck}
+    queue("A new notice")
+
+    assert run_background_tasks() == 2  # the new one, then the one put back in line
+
+    assert [m.subject for m in mailoutbox] == ["A new notice", "Left running"]
+    stuck.refresh_from_db()
+    recent.refresh_from_db()
+    assert stuck.status == TaskResultStatus.SUCCESSFUL
+    assert recent.status == TaskResultStatus.RUNNING
+
+
+def test_try_again_now_puts_back_a_task_left_running_and_starts_a_given_up_ones_tries_over(
+    moderator_client, settings, mailoutbox
+):
+    gave_up = fail_until_it_gives_up(settings)
+    settings.TASK_MAX_ATTEMPTS = 25
+    stuck = left_running_by_a_killed_worker(minutes_ago=30)
+
+    response = moderator_client.get(CHANGELIST)
+    assert "Its worker stopped while running it" in response.content.decode()
+    moderator_client.post(
+        CHANGELIST, {"action": "try_again_now", "_selected_action": [stuck.pk, gave_up.pk]}
+    )
+
+    gave_up.refresh_from_db()
+    assert (gave_up.status, gave_up.attempts) == (TaskResultStatus.READY, 0)
+    assert run_background_tasks() == 2
+    assert len(mailoutbox) == 2
 
 
 def test_an_email_goes_out_once_the_server_is_back_and_its_error_is_then_cleared():

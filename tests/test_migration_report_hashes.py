@@ -1,5 +1,6 @@
 """Readers' reports stored before comments 0004 are hashed again with their comment: each
-still counts once, and the same reader reporting the same comment again is still refused."""
+still counts once, and the same reader reporting the same comment again is still refused.
+Going back forgets them rather than leave hashes that the way forward would hash twice."""
 
 import pytest
 from django.db import connection
@@ -44,5 +45,32 @@ def test_old_reports_keep_counting_once_under_their_new_hash():
         assert stored == reporter_hash(comment.pk, CLIENT)
         assert comment.report(CLIENT) is False  # already reported: not counted again
         assert Comment.objects.get(pk=comment.pk).report_count == 1
+    finally:
+        migrate(latest())
+
+
+def test_going_back_forgets_the_reports_and_keeps_what_they_hid_hidden():
+    try:
+        apps = migrate(AFTER)
+        article = apps.get_model("articles", "Article").objects.create(
+            title="Back pain", slug="back-pain-reports-back", standfirst="About back pain."
+        )
+        comment = apps.get_model("comments", "Comment").objects.create(
+            article=article,
+            display_name="Sam",
+            body="Buy pills here.",
+            status="approved",
+            report_count=3,
+            hidden_by_reports=True,
+        )
+        comment.reports.create(client=reporter_hash(comment.pk, CLIENT))
+
+        apps = migrate(BEFORE)
+        comment = apps.get_model("comments", "Comment").objects.get(pk=comment.pk)
+        assert not comment.reports.exists()
+        assert (comment.report_count, comment.hidden_by_reports) == (0, True)
+
+        migrate(latest())
+        assert Comment.objects.get(pk=comment.pk).report(CLIENT) is True  # counted afresh
     finally:
         migrate(latest())
