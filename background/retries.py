@@ -23,19 +23,46 @@ from django.dispatch import receiver
 from django.tasks import TaskResultStatus
 from django.tasks.signals import task_finished, task_started
 from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
+from django_tasks_db.models import DBTaskResult, get_date_max
 
 from .models import BackgroundTask
+from .tasks import URGENT, send_email
+
+SEND_EMAIL = send_email.module_path
 
 logger = logging.getLogger(__name__)
 
 
-def retry_delay(attempts):
-    """Seconds to wait after the `attempts`-th failure: doubling, capped, with a little
-    jitter so tasks that failed together do not all hit a recovering server together."""
-    delay = settings.TASK_RETRY_DELAY_SECONDS * 2 ** (attempts - 1)
-    delay = min(delay, settings.TASK_RETRY_MAX_DELAY_SECONDS)
-    return delay * random.uniform(1.0, 1.1)  # noqa: S311 (not a secret)
+# An urgent task (a possible emergency in a comment) waits at most this long between tries,
+# and keeps trying for as long as the others do.
+URGENT_RETRY_MAX_DELAY_SECONDS = 300
+
+
+def scheduled_delay(attempts, urgent=False):
+    """Seconds to wait after the `attempts`-th failure: doubling, capped."""
+    cap = settings.TASK_RETRY_MAX_DELAY_SECONDS
+    if urgent:
+        cap = min(cap, URGENT_RETRY_MAX_DELAY_SECONDS)
+    return min(settings.TASK_RETRY_DELAY_SECONDS * 2 ** (attempts - 1), cap)
+
+
+def retry_delay(attempts, urgent=False):
+    """The scheduled delay with a little jitter, so tasks that failed together do not all
+    hit a recovering server together."""
+    return scheduled_delay(attempts, urgent) * random.uniform(1.0, 1.1)  # noqa: S311
+
+
+def retrying_for():
+    """How long tasks are tried: TASK_MAX_ATTEMPTS tries on the normal schedule (about 19
+    hours by default)."""
+    tries = range(1, settings.TASK_MAX_ATTEMPTS)
+    return timedelta(seconds=sum(scheduled_delay(attempts) for attempts in tries))
+
+
+def gives_up(task_result, urgent):
+    if urgent:
+        return timezone.now() - task_result.enqueued_at >= retrying_for()
+    return task_result.attempts >= settings.TASK_MAX_ATTEMPTS
 
 
 def is_worth_retrying(exception):
@@ -60,20 +87,41 @@ def requeue_tasks_whose_worker_stopped(sender, task_result, **kwargs):
         logger.exception("Could not look for background tasks whose worker stopped")
 
 
+def bring_forward_waiting_emails():
+    """An email just went out, so the mail server is back: every email waiting to try again
+    is due now, and the worker takes them most urgent first (not in the order their
+    back-offs happen to end)."""
+    now = timezone.now()
+    waiting = BackgroundTask.objects.filter(
+        task_path=SEND_EMAIL, status=TaskResultStatus.READY, run_after__gt=now
+    ).exclude(exception_class_path="")
+    waiting.exclude(run_after=get_date_max()).update(run_after=now)
+
+
 @receiver(task_finished)
 def try_again_later(sender, task_result, **kwargs):
     db_result = getattr(task_result, "db_result", None)
-    if db_result is None or task_result.status != TaskResultStatus.FAILED:
+    if db_result is None:
+        return
+    if task_result.status == TaskResultStatus.SUCCESSFUL:
+        if db_result.task_path == SEND_EMAIL:
+            try:
+                bring_forward_waiting_emails()
+            except DatabaseError:
+                logger.exception("Could not bring forward the emails waiting to try again")
+        return
+    if task_result.status != TaskResultStatus.FAILED:
         return
     attempts = task_result.attempts
+    urgent = db_result.priority >= URGENT
     # The worker sends the signal while handling the task's exception.
     if not is_worth_retrying(sys.exc_info()[1]):
         logger.error("Background task %s failed and will not be retried", task_result.id)
         return
-    if attempts >= settings.TASK_MAX_ATTEMPTS:
+    if gives_up(task_result, urgent):
         logger.error("Background task %s gave up after %d attempts", task_result.id, attempts)
         return
-    run_after = timezone.now() + timedelta(seconds=retry_delay(attempts))
+    run_after = timezone.now() + timedelta(seconds=retry_delay(attempts, urgent))
     try:
         DBTaskResult.objects.filter(pk=db_result.pk, status=TaskResultStatus.FAILED).update(
             status=TaskResultStatus.READY, run_after=run_after, finished_at=None

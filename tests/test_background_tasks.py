@@ -263,6 +263,52 @@ def test_try_again_now_puts_back_a_task_left_running_and_starts_a_given_up_ones_
     assert len(mailoutbox) == 2
 
 
+def test_an_urgent_email_waits_at_most_five_minutes_between_tries_and_tries_as_long(
+    settings, mail_server_down
+):
+    settings.TASK_RETRY_DELAY_SECONDS = 120
+    settings.TASK_MAX_ATTEMPTS = 3  # routine email: tries for 120 + 240 s in all
+    task = BackgroundTask.objects.get(
+        pk=queue_email("Possible emergency", "Read it.", ["m@example.org"], urgent=True).id
+    )
+
+    for attempt, delay in enumerate([120, 240, 300, 300], start=1):
+        before = timezone.now()
+        assert run_background_tasks() == 1
+        task.refresh_from_db()
+        assert task.status == TaskResultStatus.READY, attempt  # past the routine 3 tries
+        assert before + timedelta(seconds=delay) <= task.run_after
+        later_when_retries_are_due()
+
+    BackgroundTask.objects.filter(pk=task.pk).update(
+        enqueued_at=timezone.now() - timedelta(seconds=361)
+    )
+    assert run_background_tasks() == 1
+    task.refresh_from_db()
+    assert task.status == TaskResultStatus.FAILED  # as long as the routine ones, then no more
+
+
+def test_once_an_email_goes_out_the_others_waiting_are_due_and_the_urgent_one_goes_first(
+    settings,
+):
+    settings.TASK_RETRY_DELAY_SECONDS = 600
+    with refused_port() as port, smtp_settings(port):
+        routine = queue("Routine")
+        urgent = queue_email("Possible emergency", "Read it.", ["m@example.org"], urgent=True)
+        assert run_background_tasks() == 2  # both wait ten minutes now
+    with accepting_smtp_server(port) as server, smtp_settings(port):
+        queue("A new notice")
+        assert run_background_tasks() == 3
+
+    assert [d.message["Subject"] for d in server.deliveries] == [
+        "A new notice",
+        "Possible emergency",
+        "Routine",
+    ]
+    routine.refresh_from_db()
+    assert routine.status == BackgroundTask.objects.get(pk=urgent.id).status == "SUCCESSFUL"
+
+
 def test_an_email_goes_out_once_the_server_is_back_and_its_error_is_then_cleared():
     with refused_port() as port, smtp_settings(port):
         task = queue(to=["moderator@example.org", "clinician@example.org"])
