@@ -58,17 +58,20 @@ format: $(STAMP)
 
 # The browser tests get a pytest run (and test database) of their own: their live server
 # needs committed data, and keeping them apart keeps both runs independent.
-# The other tests run on TEST_WORKERS pytest-xdist workers, one per CPU by default, each
-# with a test database of its own (tests/conftest.py says how tests are shared out);
-# TEST_WORKERS=0 runs them all in one process.
+# Both runs use TEST_WORKERS pytest-xdist workers, one per CPU by default, each with a test
+# database (and for the browser tests a live server and Chromium) of its own;
+# tests/conftest.py says how tests are shared out. TEST_WORKERS=0 runs them in one process.
+# TEST_MARKERS picks the non-browser tests by marker (pytest -m): .ci/run's PostgreSQL pass
+# leaves out what its SQLite pass already ran.
 test: export DJANGO_DEBUG ?= 1
 TEST_WORKERS ?= auto
+TEST_MARKERS ?=
 # BROWSER_TESTS=0 leaves the browser run out (CI runs it once, on the default database).
 BROWSER_TESTS ?= 1
 test: lint
-	$(BIN)/pytest --ignore=tests/browser -n $(TEST_WORKERS)
+	$(BIN)/pytest --ignore=tests/browser -n $(TEST_WORKERS) $(if $(TEST_MARKERS),-m "$(TEST_MARKERS)")
 ifeq ($(BROWSER_TESTS),1)
-	$(BIN)/pytest tests/browser
+	$(BIN)/pytest tests/browser -n $(TEST_WORKERS)
 else
 	@echo "Browser tests left out (BROWSER_TESTS=$(BROWSER_TESTS))."
 endif

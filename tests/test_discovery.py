@@ -1,5 +1,9 @@
 """How readers and search engines find articles: topic pages, sitemap, robots.txt, the
-Atom feed, and one canonical address per page."""
+Atom feed, and one canonical address per page.
+
+The moved-admin robots.txt test runs in a process of its own on a SQLite file of its own,
+so it is the same on any test database: `.ci/run` runs it in its SQLite pass only.
+"""
 
 import datetime
 import re
@@ -271,6 +275,7 @@ def test_robots_txt_keeps_crawlers_out_of_the_admin_and_search_and_names_the_sit
     assert "max-age=86400" in cache_control
 
 
+@pytest.mark.database_independent
 def test_robots_txt_never_reveals_a_moved_admin(tmp_path):
     """A moved admin is a secret robots.txt must keep. The address is fixed when the URLs
     load, so a fresh process is needed."""

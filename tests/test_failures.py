@@ -2,6 +2,9 @@
 
 Real processes, real failures: gunicorn with production settings, pointed at a port where
 nothing listens.
+
+The servers keep a SQLite file of their own (or reach no database at all), so these tests
+are the same on any test database: `.ci/run` runs them in its SQLite pass only.
 """
 
 import json
@@ -13,6 +16,8 @@ import urllib.request
 import pytest
 
 from .servers import manage, production_env, signed_start_stamp, start_server, stop_server
+
+pytestmark = pytest.mark.database_independent
 
 NOTHING_LISTENS = "127.0.0.1:9"  # the discard port; nothing runs there on these machines
 CSRF = "a" * 32

@@ -2,6 +2,9 @@
 
 A reader's address beside the page they read says who looked up what; the request log
 leaves it out, and gunicorn's own messages ("Invalid request from ip=...") must too.
+
+The server keeps a SQLite file of its own and the other tests need no database, so they are
+the same on any test database: `.ci/run` runs them in its SQLite pass only.
 """
 
 import io
@@ -17,6 +20,8 @@ from gunicorn.config import Config
 from spasmcms.gunicorn_logging import AddressFreeLogger, redact_addresses
 
 from .servers import manage, production_env, start_server, stop_server
+
+pytestmark = pytest.mark.database_independent
 
 READER = "203.0.113.9"
 IPV4 = re.compile(r"(?<!\d)(?:\d{1,3}\.){3}\d{1,3}(?!\d)")

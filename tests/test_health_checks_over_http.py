@@ -2,6 +2,9 @@
 
 A load balancer or orchestrator probes an instance directly over HTTP; a 301 to HTTPS reads
 to it as a failed check and takes a healthy instance out of service.
+
+The production server keeps a SQLite file of its own, so its test is the same on any test
+database: `.ci/run` runs it in its SQLite pass only.
 """
 
 import urllib.error
@@ -44,6 +47,7 @@ def fetch_without_redirects(url):
         return error.code, error.headers
 
 
+@pytest.mark.database_independent
 def test_production_server_answers_health_checks_over_http(tmp_path, collected_static):
     env = production_env(
         tmp_path, DJANGO_SECURE_SSL_REDIRECT="1", DJANGO_STATIC_ROOT=str(collected_static)

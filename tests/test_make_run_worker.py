@@ -1,5 +1,9 @@
 """`make run` is one command that also runs the task worker: the Procfile it starts serves
-the site and sends the mail queued in the database, and Ctrl-C stops both."""
+the site and sends the mail queued in the database, and Ctrl-C stops both.
+
+Its processes use a SQLite file of their own, as `make run` does, so this is the same on
+any test database: `.ci/run` runs it in its SQLite pass only.
+"""
 
 import contextlib
 import os
@@ -20,6 +24,7 @@ HONCHO = Path(sys.executable).with_name("honcho")
 SUBJECT = "A comment is waiting for moderation: queued before the start"
 
 
+@pytest.mark.database_independent
 def test_make_run_starts_a_worker_beside_the_dev_server(tmp_path):
     makefile = (PROJECT_DIR / "Makefile").read_text()
     assert re.search(r"^\t\$\(BIN\)/honcho start --procfile Procfile\.dev\b", makefile, re.M)

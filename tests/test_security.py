@@ -1,4 +1,9 @@
-"""Secure by default: configuration, headers, and pages that load nothing from elsewhere."""
+"""Secure by default: configuration, headers, and pages that load nothing from elsewhere.
+
+The configuration tests run `manage.py` in a process of its own without the run's
+DATABASE_URL, so they are the same on any test database: `.ci/run` runs them in its SQLite
+pass only.
+"""
 
 import re
 import secrets
@@ -16,6 +21,7 @@ from .servers import env_without_settings, manage
 INLINE_SCRIPT = re.compile(r'<script(?![^>]*\s(?:src=|type="application/ld\+json"))[^>]*>')
 
 
+@pytest.mark.database_independent
 def test_debug_off_without_a_secret_key_stops_with_one_line_naming_the_variable():
     result = manage(env_without_settings(DJANGO_DEBUG="0"), "check", check=False)
 
@@ -23,6 +29,7 @@ def test_debug_off_without_a_secret_key_stops_with_one_line_naming_the_variable(
     assert result.stderr.strip() == "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off."
 
 
+@pytest.mark.database_independent
 def test_debug_is_off_unless_asked_for():
     env = env_without_settings(DJANGO_SECRET_KEY=secrets.token_urlsafe(50))
     result = manage(env, "diffsettings", "--all", check=False)
@@ -31,6 +38,7 @@ def test_debug_is_off_unless_asked_for():
     assert re.search(r"^(### )?DEBUG = False$", result.stdout, re.M)
 
 
+@pytest.mark.database_independent
 def test_production_settings_pass_the_deployment_checks(tmp_path):
     env = env_without_settings(
         DATABASE_URL=f"sqlite:///{tmp_path / 'check.sqlite3'}",

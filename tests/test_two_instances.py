@@ -5,6 +5,11 @@ on one is enforced on the other, and a clinician's edit through one is on the ot
 (cached) pages at once. Needs PostgreSQL (DATABASE_URL) and Redis (REDIS_URL, or the usual
 port on this machine); `.ci/run` provides both and sets REQUIRE_REDIS=1 so that a missing
 Redis fails the run instead of skipping.
+
+The servers' database is named after the test database, which pytest-xdist makes one per
+worker. The two tests share the module's servers and one Redis database, so under xdist
+they run on one worker (tests/conftest.py keeps a module with a module-scoped fixture
+together).
 """
 
 import os
@@ -27,7 +32,6 @@ from .servers import (
 
 ARTICLE = "/articles/back-muscle-spasms/"
 COMMENTS = f"{ARTICLE}comments/#comment-form"
-DATABASE = "spasmcms_two_instances"
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/14"
 RATE_LIMIT = 2
 
@@ -50,15 +54,16 @@ def site(tmp_path_factory, collected_static):
 
     server = connection.settings_dict
     address = f"postgres://{server['USER']}@{server['HOST']}:{server['PORT']}"
+    database = f"{server['NAME']}_two_instances"  # test_..._gw0_two_instances under xdist
     with psycopg.connect(f"{address}/postgres", autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {DATABASE}")
+        admin.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+        admin.execute(f"CREATE DATABASE {database}")
     redis.Redis.from_url(REDIS_URL).flushdb()
 
     tmp_path = tmp_path_factory.mktemp("two-instances")
     env = production_env(
         tmp_path,
-        DATABASE_URL=f"{address}/{DATABASE}",
+        DATABASE_URL=f"{address}/{database}",
         REDIS_URL=REDIS_URL,
         SPASMCMS_COMMENTS_RATE_LIMIT=str(RATE_LIMIT),
         DJANGO_STATIC_ROOT=str(collected_static),
@@ -74,7 +79,7 @@ def site(tmp_path_factory, collected_static):
     stop_server(one)
     stop_server(two)
     with psycopg.connect(f"{address}/postgres", autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+        admin.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
 
 
 @pytest.fixture
