@@ -62,14 +62,19 @@ format: $(STAMP)
 # database (and for the browser tests a live server and Chromium) of its own;
 # tests/conftest.py says how tests are shared out. TEST_WORKERS=0 runs them in one process.
 # TEST_MARKERS picks the non-browser tests by marker (pytest -m): .ci/run's PostgreSQL pass
-# leaves out what its SQLite pass already ran.
+# leaves out what its SQLite pass already ran. Tests marked `timing` time milliseconds by the
+# wall clock, so they run afterwards in one process with nothing beside them (only their
+# files are collected; exit status 5 says none was picked).
 test: export DJANGO_DEBUG ?= 1
 TEST_WORKERS ?= auto
 TEST_MARKERS ?=
+SELECTED = $(if $(TEST_MARKERS),($(TEST_MARKERS)) and )
+TIMING_FILES = $(shell grep -rlE 'pytest\.mark\.timing\b' tests --include='test_*.py')
 # BROWSER_TESTS=0 leaves the browser run out (CI runs it once, on the default database).
 BROWSER_TESTS ?= 1
 test: lint
-	$(BIN)/pytest --ignore=tests/browser -n $(TEST_WORKERS) $(if $(TEST_MARKERS),-m "$(TEST_MARKERS)")
+	$(BIN)/pytest --ignore=tests/browser -n $(TEST_WORKERS) -m "$(SELECTED)not timing"
+	$(BIN)/pytest --ignore=tests/browser -m "$(SELECTED)timing" $(TIMING_FILES) || [ $$? -eq 5 ]
 ifeq ($(BROWSER_TESTS),1)
 	$(BIN)/pytest tests/browser -n $(TEST_WORKERS)
 else

@@ -77,6 +77,11 @@ def pytest_configure(config):
         "database_independent: the same on any test database (its servers keep a SQLite "
         "file of their own, or it needs no database); .ci/run runs it on SQLite only",
     )
+    config.addinivalue_line(
+        "markers",
+        "timing: times milliseconds by the wall clock, which tests running beside it on other "
+        "workers would slow; `make test` runs it alone, after the others",
+    )
     # Under pytest-xdist every worker's `fresh_cache` would empty the one Redis database
     # REDIS_URL names, in the middle of the other workers' tests.
     if os.environ.get("REDIS_URL") and config.getoption("dist", "no") != "no":

@@ -4,6 +4,9 @@ properties no table can check (surrounding words, case and punctuation, stemming
 
 No database: the matcher is a pure function over the shipped red flags
 (triage/migrations/0003_red_flags.json).
+
+The speed test times milliseconds on the clock on the wall, so it is marked `timing`:
+`make test` runs it after the others, in a process of its own with no test beside it.
 """
 
 import importlib
@@ -251,6 +254,7 @@ LONG_COMMENT = (
 )
 
 
+@pytest.mark.timing
 def test_a_long_comment_is_matched_in_well_under_5_ms():
     assert 2000 <= len(LONG_COMMENT) < 2100
     slugs = [found.red_flag.slug for found in find_red_flags(LONG_COMMENT, RED_FLAGS)]
