@@ -49,10 +49,18 @@ class BackgroundTaskQuerySet(DBTaskResultQuerySet):
         gave_up = self.filter(status=TaskResultStatus.FAILED).update(
             status=TaskResultStatus.READY, run_after=now, finished_at=None, worker_ids=[]
         )
-        waiting_after_an_error = self.filter(
-            status=TaskResultStatus.READY, run_after__gt=now, run_after__lt=get_date_max()
-        ).exclude(exception_class_path="")
-        return gave_up + waiting_after_an_error.update(run_after=now) + self.requeue_stuck()
+        return gave_up + self.bring_forward_retries() + self.requeue_stuck()
+
+    def bring_forward_retries(self):
+        """Make the tasks waiting out a back-off after an error due now; how many."""
+        now = timezone.now()
+        return (
+            self.filter(
+                status=TaskResultStatus.READY, run_after__gt=now, run_after__lt=get_date_max()
+            )
+            .exclude(exception_class_path="")
+            .update(run_after=now)
+        )
 
 
 class BackgroundTask(DBTaskResult):

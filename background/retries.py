@@ -23,7 +23,7 @@ from django.dispatch import receiver
 from django.tasks import TaskResultStatus
 from django.tasks.signals import task_finished, task_started
 from django.utils import timezone
-from django_tasks_db.models import DBTaskResult, get_date_max
+from django_tasks_db.models import DBTaskResult
 
 from .models import BackgroundTask
 from .tasks import URGENT, send_email
@@ -91,11 +91,7 @@ def bring_forward_waiting_emails():
     """An email just went out, so the mail server is back: every email waiting to try again
     is due now, and the worker takes them most urgent first (not in the order their
     back-offs happen to end)."""
-    now = timezone.now()
-    waiting = BackgroundTask.objects.filter(
-        task_path=SEND_EMAIL, status=TaskResultStatus.READY, run_after__gt=now
-    ).exclude(exception_class_path="")
-    waiting.exclude(run_after=get_date_max()).update(run_after=now)
+    BackgroundTask.objects.filter(task_path=SEND_EMAIL).bring_forward_retries()
 
 
 @receiver(task_finished)
