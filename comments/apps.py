@@ -6,10 +6,8 @@ class CommentsConfig(AppConfig):
     verbose_name = "Readers' comments"
 
     def ready(self):
-        from pagecache.pages import per_reader_field
+        from pagecache.pages import render_stamp_field
 
         from . import signals  # noqa: F401  (retires cached pages on moderation)
-        from .forms import start_stamp
 
-        # Each reader's form carries its own "opened at" stamp, also on a cached page.
-        per_reader_field("started", lambda request: start_stamp())
+        render_stamp_field("started")  # the comment form's "opened at"

@@ -5,6 +5,7 @@ from django.views.decorators.http import require_POST
 
 from articles.models import Article
 from articles.views import render_article
+from pagecache.pages import public_form
 from triage.advice import advice_for_text
 
 from . import policy
@@ -23,6 +24,7 @@ MAX_TEXT_READ = 10_000
 RED_FLAG_MESSAGE_TAG = "red-flag"
 
 
+@public_form
 @require_POST
 def post_comment(request, slug):
     """Store a reader's comment as pending (or spam), then post/redirect/get.
@@ -78,6 +80,7 @@ def refusal_status(request, article, form):
     return None
 
 
+@public_form
 @require_POST
 def report_comment(request, pk):
     # Readers report readers' comments; clinicians' replies are answered by moderators.

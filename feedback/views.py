@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from articles.models import Article
+from pagecache.pages import public_form
 from triage.advice import advice_for_text
 
 from .forms import AnswerForm, MissingNoteForm
@@ -38,6 +39,7 @@ def published_article(slug):
     return get_object_or_404(Article.objects.published(), slug=slug)
 
 
+@public_form
 @require_POST
 def answer(request, slug):
     article = published_article(slug)
@@ -53,6 +55,7 @@ def answer(request, slug):
     return redirect("feedback:thanks", slug=article.slug)
 
 
+@public_form
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def missing(request, slug):

@@ -5,6 +5,8 @@ from django.db import connection, models, transaction
 
 from governance.counters import count_one
 
+from .versions import announce_change
+
 logger = logging.getLogger(__name__)
 
 
@@ -50,7 +52,15 @@ class PublicPagesVersion(models.Model):
         count_one(cls, field="number", pk=cls.SINGLETON)
         # After the update: outside a transaction this runs at once, and must not run
         # before the number has changed.
-        transaction.on_commit(cls.forget_cached_copy)
+        transaction.on_commit(cls.announce_change)
+
+    @classmethod
+    def announce_change(cls):
+        """Once the new number is in the database: the cache's copy goes, and the processes
+        that keep the number are told (`pagecache.versions`). Told any sooner, they would
+        read the old number again."""
+        cls.forget_cached_copy()
+        announce_change()
 
     @classmethod
     def forget_cached_copy(cls):

@@ -1,6 +1,6 @@
 """What other apps tell the page cache: which views are public pages and the query
-parameters they understand, when something public changed, which form fields belong to one
-reader, and when pages change by the clock.
+parameters they understand, which views take the forms on them, when something public
+changed, and when pages change by the clock.
 
 Registrations are made in an app's `ready()`, before the first request.
 """
@@ -10,12 +10,11 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from django.db.models.signals import post_delete, post_save
-from django.middleware.csrf import get_token
 
 from .models import PublicPagesVersion
 
-# Hidden form fields whose value is made for each reader: name -> maker(request) -> str.
-PER_READER_FIELDS = {"csrfmiddlewaretoken": get_token}
+# Hidden form fields holding the time of the render (`render_stamp_field`).
+RENDER_STAMP_FIELDS = []
 # Functions returning the next moment public pages change with no edit (or None).
 CLOCK_CHANGES = []
 
@@ -60,6 +59,25 @@ def public_page(query_parameters=None):
     return decorator
 
 
+def public_form(view):
+    """Mark a view that takes the forms of cached public pages (a comment, the checker).
+
+    Those forms carry no per-reader token, so that every reader gets the same bytes: the
+    view is guarded against cross-site requests by where the browser says the form came
+    from (`pagecache.csrf`), not by Django's token, which every other view still needs.
+    """
+    view.csrf_by_origin = True
+    return view
+
+
+def render_stamp_field(name):
+    """A hidden field whose value is the time of the render (a comment form's "opened at"):
+    two renders of an unchanged page differ only there, so the page's ETag leaves it out and
+    a browser holding the page still gets a 304."""
+    if name not in RENDER_STAMP_FIELDS:
+        RENDER_STAMP_FIELDS.append(name)
+
+
 def rendered_with(request, **values):
     """Tell the page cache the value of a query parameter this page was rendered with, when
     it may differ from the one asked for (`rendered_with(request, comments=page.number)`)."""
@@ -86,12 +104,6 @@ def retire_when_changed(*models):
 
 def _changed(sender, **kwargs):
     retire_cached_pages()
-
-
-def per_reader_field(name, maker):
-    """A hidden field `name` on public pages whose value is `maker(request)` per reader:
-    cut out before a page is stored, filled in afresh for each reader served."""
-    PER_READER_FIELDS[name] = maker
 
 
 def changes_by_clock(next_change):

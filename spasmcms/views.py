@@ -2,9 +2,17 @@ from django.conf import settings
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import cache_control
 
+from pagecache.csrf import REASON_CROSS_ORIGIN
+from triage.advice import advice_for_text
 from triage.views import checker_after_expired_token
+
+from .middleware import kept_note
+
+# Red flags are looked for in this much of a refused comment or note (forms take less).
+MAX_KEPT_CHARACTERS = 5_000
 
 
 def server_error(request):
@@ -40,15 +48,32 @@ def robots_txt(request):
 
 
 def csrf_failure(request, reason=""):
-    """A form whose security token expired: explain in plain words and lose nothing.
+    """A form refused by the CSRF checks (sent from another site, or an admin form whose
+    token expired): explain in plain words and lose nothing.
 
     Forms that know how to show themselves again (the symptom checker) are re-shown with
-    everything the reader entered and a fresh token, so one more press sends them.
+    everything the reader entered, so one more press on our own page sends them, and a red
+    flag among the answers gets its advice at once.
     """
     match = request.resolver_match
     if match is not None and match.view_name == "triage:checker":
         return checker_after_expired_token(request)
-    return render(request, "403_csrf.html", status=403)
+    context = {"from_another_site": reason == REASON_CROSS_ORIGIN}
+    if context["from_another_site"] and getattr(match.func, "csrf_by_origin", False):
+        # A reader's comment or note: given back to send from this page, with the advice
+        # any warning sign in it needs, as if it had been sent from here.
+        kept = request.POST
+        note = kept_note(request, kept)
+        words = note or kept.get("body", "")
+        context |= {
+            "kept": kept,
+            "kept_note": note,
+            "red_flag_advice": advice_for_text(words[:MAX_KEPT_CHARACTERS]),
+            "red_flag_mentioned": "note" if note else "comment",
+        }
+    response = render(request, "403_csrf.html", context, status=403)
+    add_never_cache_headers(response)  # it may hold the reader's words
+    return response
 
 
 def admin_sign_in_locked(request, response, credentials):

@@ -43,8 +43,8 @@ def post_comment(client, article, data=None, **extra):
     return client.post(reverse("comments:post", args=[article.slug]), data, **extra)
 
 
-def report(client, comment, address="127.0.0.1"):
-    return client.post(reverse("comments:report", args=[comment.pk]), REMOTE_ADDR=address)
+def report(client, comment, address="127.0.0.1", **extra):
+    return client.post(reverse("comments:report", args=[comment.pk]), REMOTE_ADDR=address, **extra)
 
 
 def comment_bodies(html):

@@ -52,7 +52,6 @@ def reader(base_url, article_path, post_path, bodies, statuses, errors):
             with opener.open(base_url + article_path, timeout=REQUEST_TIMEOUT) as response:
                 html = response.read().decode()
             data = {
-                "csrfmiddlewaretoken": hidden_value(html, "csrfmiddlewaretoken"),
                 "started": hidden_value(html, "started"),
                 "display_name": "Concurrent reader",
                 "email": "",
@@ -62,7 +61,8 @@ def reader(base_url, article_path, post_path, bodies, statuses, errors):
             request = urllib.request.Request(
                 base_url + post_path,
                 data=urllib.parse.urlencode(data).encode(),
-                headers={"Referer": base_url + article_path},
+                # As a browser sends a form of this site's own (pagecache.csrf).
+                headers={"Referer": base_url + article_path, "Sec-Fetch-Site": "same-origin"},
             )
             try:
                 with opener.open(request, timeout=REQUEST_TIMEOUT) as response:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from reversion.models import Version
 
 from articles.models import Article, Section
+from pagecache.middleware import local_pages
 
 from .admin_forms import change_form_data, change_url, submit_admin_page
 from .factories import (
@@ -271,9 +272,10 @@ def test_an_approved_draft_waits_for_its_publish_time(editor_client, clinician_c
     Article.objects.filter(pk=draft.pk).update(
         published_at=timezone.now() - datetime.timedelta(seconds=1)
     )
-    # The cached copy of the page and the cached next publish time lapse at that time
-    # (see the next test and articles.middleware).
+    # The cached copies of the page (shared, and this process's) and the cached next
+    # publish time lapse at that time (see the next test and articles.middleware).
     cache.clear()
+    local_pages.clear()
     page = reader.get(live.get_absolute_url()).content.decode()
 
     assert NEW_SENTENCE in page

@@ -22,7 +22,7 @@ import urllib.request
 
 import pytest
 
-from .servers import PROJECT_DIR, free_port, production_env, start_server, stop_server
+from .servers import PROJECT_DIR, free_port, manage, production_env, start_server, stop_server
 
 pytestmark = pytest.mark.nginx
 
@@ -44,12 +44,13 @@ def substitute(text, old, new):
     return text.replace(old, new)
 
 
-def render(upstreams, port, read_timeout=None):
+def render(directory, upstreams, port, read_timeout=None):
     """deploy/nginx.conf with this machine's addresses and paths, on plain HTTP.
 
     TLS is left out (no certificate here); everything else is the operators' config.
     """
     conf = (DEPLOY / "nginx.conf").read_text()
+    conf = substitute(conf, "/var/cache/nginx/spasmcms ", f"{directory}/page-cache ")
     conf = substitute(conf, "server app1:8000 ", f"server {upstreams[0]} ")
     conf = substitute(conf, "server app2:8000 ", f"server {upstreams[1]} ")
     conf = substitute(conf, "listen 80;", f"listen 127.0.0.1:{free_port()};")
@@ -65,7 +66,7 @@ def start_nginx(directory, upstreams, read_timeout=None):
     """nginx in the foreground running the rendered config, with everything it writes
     inside `directory`; returns the process and its base URL."""
     port = free_port()
-    (directory / "spasmcms.conf").write_text(render(upstreams, port, read_timeout))
+    (directory / "spasmcms.conf").write_text(render(directory, upstreams, port, read_timeout))
     # A root master hands requests to workers running as `user`: this one, so they can
     # read the temp paths below. Without root the line is ignored.
     user = pwd.getpwuid(os.geteuid()).pw_name
@@ -77,6 +78,8 @@ error_log {directory}/error.log;
 events {{ worker_connections 64; }}
 http {{
     access_log off;
+    gzip on;  # as Debian's own nginx.conf has it: the deploy config must turn it off
+    gzip_types text/html text/plain application/json;
     client_body_temp_path {directory}/client_body;
     proxy_temp_path {directory}/proxy;
     fastcgi_temp_path {directory}/fastcgi;
@@ -105,10 +108,14 @@ def stop_nginx(process):
     process.wait(timeout=10)
 
 
-def fetch(url, timeout=10):
+def fetch(url, timeout=10, headers=None, data=None):
+    request = urllib.request.Request(url, headers=headers or {}, data=data)
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
-            return response.status, response.headers, response.read().decode()
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            body = response.read()
+            # A compressed page is given back as sent.
+            encoded = "Content-Encoding" in response.headers
+            return response.status, response.headers, body if encoded else body.decode()
     except urllib.error.HTTPError as error:
         return error.code, error.headers, error.read().decode()
 
@@ -179,3 +186,110 @@ def test_a_page_no_instance_answers_in_time_gets_the_calm_page(tmp_path, hanging
     assert '<a href="tel:111">111</a> for urgent advice' in html
     assert headers["Cache-Control"] == "no-store"
     assert "Gateway Time-out" not in html  # nginx's own page
+
+
+# The shared cache of anonymous pages (proxy_cache), used when the app allows it
+
+ARTICLE = "/articles/back-muscle-spasms/"
+
+
+@pytest.fixture(scope="module")
+def demo_database(tmp_path_factory):
+    """A migrated SQLite site with demo content, shared by the cache tests."""
+    directory = tmp_path_factory.mktemp("nginx-cache")
+    env = production_env(directory)
+    manage(env, "migrate", "--noinput")
+    manage(env, "load_demo_content")
+    return directory / "site.sqlite3"
+
+
+def cached_site(tmp_path, demo_database, collected_static, shared_seconds):
+    env = production_env(
+        tmp_path,
+        DATABASE_URL=f"sqlite:///{demo_database}",
+        DJANGO_STATIC_ROOT=str(collected_static),
+        SPASMCMS_PAGE_CACHE_SHARED_SECONDS=str(shared_seconds),
+    )
+    servers = [start_server(env) for _ in range(2)]
+    upstreams = [url.removeprefix("http://") for _, url in servers]
+    proxy, base = start_nginx(tmp_path, upstreams)
+    return base, [proxy, *(process for process, _ in servers)]
+
+
+@pytest.fixture
+def sharing_site(tmp_path, demo_database, collected_static):
+    """The site behind nginx, allowing a shared cache to keep anonymous pages for 60 s."""
+    base, processes = cached_site(tmp_path, demo_database, collected_static, 60)
+    yield base
+    stop_nginx(processes[0])
+    for process in processes[1:]:
+        stop_server(process)
+
+
+def cache_status(headers):
+    return headers.get("X-Cache-Status")
+
+
+def test_with_shared_seconds_set_nginx_answers_repeat_readers_itself(sharing_site):
+    accepts_brotli = {"Accept-Encoding": "br"}
+    first = fetch(f"{sharing_site}{ARTICLE}", headers=accepts_brotli)
+    again = fetch(f"{sharing_site}{ARTICLE}", headers=accepts_brotli)
+
+    assert (first[0], cache_status(first[1])) == (200, "MISS")
+    assert (again[0], cache_status(again[1])) == (200, "HIT")
+    assert again[1]["Content-Encoding"] == "br"
+    assert again[1]["Cache-Control"] == "public, max-age=0, s-maxage=60"
+    # Each encoding is kept apart (the page's Vary): a browser without brotli gets its own.
+    plain = fetch(f"{sharing_site}{ARTICLE}")
+    assert cache_status(plain[1]) == "MISS"
+    assert "Content-Encoding" not in plain[1]
+    assert "Back muscle spasms" in plain[2]
+
+
+def test_staff_and_readers_with_a_message_are_never_answered_from_the_shared_cache(
+    sharing_site,
+):
+    fetch(f"{sharing_site}{ARTICLE}")  # now kept for anonymous readers
+
+    for cookie in ("sessionid=abcdefghijklmnopqrstuvwxyz012345", "messages=thanks"):
+        status, headers, _ = fetch(f"{sharing_site}{ARTICLE}", headers={"Cookie": cookie})
+        assert (status, cache_status(headers)) == (200, "BYPASS"), cookie
+    # What they were sent was not kept: the next anonymous reader still gets the shared copy
+    # stored before, not one rendered for them.
+    assert cache_status(fetch(f"{sharing_site}{ARTICLE}")[1]) == "HIT"
+
+
+def test_a_post_is_never_answered_from_the_shared_cache(sharing_site):
+    fetch(f"{sharing_site}{ARTICLE}")  # now kept for anonymous readers
+
+    status, headers, _ = fetch(
+        f"{sharing_site}{ARTICLE}", headers={"Sec-Fetch-Site": "same-origin"}, data=b"a=b"
+    )
+
+    assert status == 403  # the app answered it: no page's form posts there
+    assert cache_status(headers) is None  # nginx did not even look in its cache
+    assert "private" in headers["Cache-Control"]
+
+
+def test_by_default_nginx_keeps_no_page(tmp_path, demo_database, collected_static):
+    base, processes = cached_site(tmp_path, demo_database, collected_static, 0)
+    try:
+        answers = [fetch(f"{base}{ARTICLE}") for _ in range(2)]
+    finally:
+        stop_nginx(processes[0])
+        for process in processes[1:]:
+            stop_server(process)
+
+    assert [cache_status(headers) for _, headers, _ in answers] == ["MISS", "MISS"]
+    assert answers[1][1]["Cache-Control"] == "public, max-age=0, s-maxage=0"
+
+
+def test_nginx_leaves_pages_the_app_did_not_compress_uncompressed(sharing_site):
+    """The sign-in page holds a CSRF token: compressed, BREACH could read it."""
+    status, headers, html = fetch(
+        f"{sharing_site}/admin/login/", headers={"Accept-Encoding": "gzip"}
+    )
+
+    assert status == 200
+    assert 'name="csrfmiddlewaretoken"' in html
+    assert "Content-Encoding" not in headers

@@ -118,7 +118,7 @@ def test_the_render_after_a_change_is_stored_for_everyone_and_its_claim_released
 
     stored = stored_page(article)
     assert stored["version"] == PublicPagesVersion.current()
-    assert "<h1>Leg cramps</h1>" in stored["html"]
+    assert b"<h1>Leg cramps</h1>" in stored["bodies"]["identity"]
     request = RequestFactory().get(article.get_absolute_url())
     assert cache.get(f"{cache_key(request)}:rendering") is None
 

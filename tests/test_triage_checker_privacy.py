@@ -1,6 +1,5 @@
-"""The checker stores nothing about a reader: POST only, never cached, counted anonymously."""
-
-import re
+"""The checker stores nothing about a reader: POST only, from this site only, answers never
+cached, counted anonymously."""
 
 import pytest
 from django.apps import apps
@@ -56,41 +55,74 @@ def test_head_is_answered_for_monitoring_without_giving_a_result(client):
     assert recorded_counts() == ({}, {})
 
 
-def test_a_post_without_a_csrf_token_is_refused():
-    browser = Client(enforce_csrf_checks=True)
+@pytest.mark.parametrize(
+    "sent_from",
+    [
+        pytest.param({"sec-fetch-site": "cross-site"}, id="another-site"),
+        pytest.param({"origin": "https://evil.example"}, id="another-site-old-browser"),
+    ],
+)
+def test_a_post_sent_from_another_site_is_refused_and_counts_nothing(sent_from):
+    browser = Client(headers=sent_from)
 
-    response = browser.post(URL, answers(fever="yes"))
+    response = browser.post(URL, answers(worried="yes", recurrent="yes"))
 
     assert response.status_code == 403
+    assert "Please send your answers again" in response.content.decode()
+    assert "data-disposition" not in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
     assert recorded_counts() == ({}, {})
 
 
-def test_a_post_with_the_forms_csrf_token_is_accepted():
-    browser = Client(enforce_csrf_checks=True)
+def test_a_post_from_the_checker_page_is_taken_without_a_token():
+    browser = Client(enforce_csrf_checks=True, headers={"sec-fetch-site": "same-origin"})
     form = browser.get(URL)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.content.decode())
 
-    response = browser.post(URL, answers(fever="yes") | {"csrfmiddlewaretoken": token.group(1)})
+    response = browser.post(URL, answers(fever="yes"))
 
+    assert "csrfmiddlewaretoken" not in form.content.decode()
     assert response.status_code == 200
     assert disposition_of(response) == "urgent"
+    assert recorded_counts() == ({"urgent": 1}, {"fever": 1})
+
+
+def test_the_empty_form_is_one_public_page_holding_nothing_of_any_reader(client):
+    first = client.get(URL)
+    second = Client().get(URL)
+
+    assert first.status_code == 200
+    assert first["Cache-Control"].startswith("public")
+    assert first.content == second.content
+    assert not first.cookies and not second.cookies
 
 
 @pytest.mark.parametrize(
     "request_page",
     [
-        pytest.param(lambda client: client.get(URL), id="form"),
         pytest.param(lambda client: client.post(URL, {"worried": "yes"}), id="form-with-errors"),
         pytest.param(lambda client: submit(client, fever="yes"), id="result"),
+        pytest.param(
+            lambda client: client.post(
+                URL, answers(worried="yes"), headers={"sec-fetch-site": "cross-site"}
+            ),
+            id="answers-shown-again",
+        ),
+        pytest.param(
+            lambda client: client.post(
+                URL, answers(chest_pain="yes"), headers={"sec-fetch-site": "cross-site"}
+            ),
+            id="red-flag-advice-uncounted",
+        ),
     ],
 )
-def test_the_checker_pages_are_never_cached_or_shared(client, request_page):
+def test_pages_with_the_readers_answers_are_never_cached_or_shared(client, request_page):
     response = request_page(client)
 
-    assert response.status_code == 200
+    assert response.status_code in (200, 403)
     directives = {d.strip() for d in response["Cache-Control"].split(",")}
     assert {"private", "no-store"} <= directives
     assert "public" not in directives
+    assert not response.cookies
 
 
 # Privacy and the anonymous counts
@@ -114,9 +146,9 @@ def test_nothing_about_the_reader_is_stored(client):
         if model._meta.label in ("triage.DailyOutcomeCount", "triage.DailyYesCount"):
             continue
         assert after[model._meta.label] == before[model._meta.label], model._meta.label
-    assert set(form.cookies) <= {"csrftoken"}
-    assert set(response.cookies) <= {"csrftoken"}
-    assert set(client.cookies) <= {"csrftoken"}
+    assert not form.cookies
+    assert not response.cookies
+    assert not client.cookies
 
 
 def test_a_form_with_errors_stores_nothing_at_all(client):
@@ -126,7 +158,7 @@ def test_a_form_with_errors_stores_nothing_at_all(client):
 
     assert response.status_code == 200
     assert every_row() == before
-    assert set(response.cookies) <= {"csrftoken"}
+    assert not response.cookies
 
 
 def test_each_result_is_counted_anonymously_by_day_and_disposition(client):

@@ -1,6 +1,6 @@
 """The checker's result never withheld or wrong: the help-line numbers from settings, advice
-after an expired security token, advice when the count cannot be stored, and treatments
-with their cautions."""
+for a form refused as not sent from this site, advice when the count cannot be stored, and
+treatments with their cautions."""
 
 import re
 
@@ -45,44 +45,60 @@ def test_another_urgent_number_is_shown_and_111_is_nowhere(client, settings):
     assert "111" not in html.replace("116117", "")
 
 
-# A failed security token
+# A form the site could not check was sent from itself
+
+NOT_CHECKED = "For your security, we could not check that the form was sent from this website."
+# Every way a form is refused as not sent from this site: a current browser saying so, an
+# older one naming another origin, and a sandboxed or privacy-preserving "null" origin.
+SENT_FROM_ELSEWHERE = [
+    pytest.param({"sec-fetch-site": "cross-site"}, id="cross-site"),
+    pytest.param({"sec-fetch-site": "same-site"}, id="same-site"),
+    pytest.param({"origin": "https://evil.example"}, id="old-browser-other-origin"),
+    pytest.param({"origin": "null"}, id="old-browser-null-origin"),
+]
 
 
-@pytest.fixture
-def strict_client():
-    return Client(enforce_csrf_checks=True)
+@pytest.fixture(params=SENT_FROM_ELSEWHERE)
+def refused_browser(request):
+    return Client(enforce_csrf_checks=True, headers=request.param)
 
 
-def test_a_red_flag_sent_with_an_expired_token_still_gets_its_advice(strict_client):
-    response = strict_client.post(URL, {"saddle_numbness": "yes", "duration_weeks": "3"})
+def test_a_red_flag_sent_from_another_site_still_gets_its_advice(refused_browser):
+    response = refused_browser.post(URL, {"saddle_numbness": "yes", "duration_weeks": "3"})
 
     assert response.status_code == 403
     html = response.content.decode()
     assert disposition_of(response) == "emergency"
+    assert "Call 999 now or go to the emergency department" in html
     assert re.search(r'<a [^>]*href="tel:999"[^>]*>Call 999</a>', html)
-    assert "the form had expired" in html
+    assert NOT_CHECKED in html
     assert "We have not counted this result." in html
     assert EMERGENCY_STANDS in html
     assert "no-store" in response.headers["Cache-Control"]
     assert recorded_counts() == ({}, {})
 
 
-def test_a_conflicting_red_flag_sent_with_an_expired_token_still_gets_its_advice(strict_client):
-    response = strict_client.post(URL, answers(fever=["yes", "no"], duration_weeks="zz"))
+def test_a_conflicting_red_flag_sent_from_another_site_still_gets_its_advice(refused_browser):
+    response = refused_browser.post(URL, answers(fever=["yes", "no"], duration_weeks="zz"))
 
+    assert response.status_code == 403
     assert disposition_of(response) == "urgent"
+    assert "We have not counted this result." in response.content.decode()
+    assert "no-store" in response.headers["Cache-Control"]
     assert recorded_counts() == ({}, {})
 
 
-def test_no_red_flag_with_an_expired_token_shows_the_answers_again(strict_client):
-    response = strict_client.post(URL, answers(worried="yes", duration_weeks="3"))
+def test_no_red_flag_sent_from_another_site_shows_the_answers_again(refused_browser):
+    response = refused_browser.post(URL, answers(worried="yes", duration_weeks="3"))
 
     assert response.status_code == 403
     html = response.content.decode()
     assert "Please send your answers again" in html
+    assert NOT_CHECKED in html
     assert "data-disposition" not in html
     assert checked_value(html, "worried") == "yes"
     assert checked_value(html, "saddle_numbness") == "no"
+    assert "no-store" in response.headers["Cache-Control"]
     assert recorded_counts() == ({}, {})
 
 

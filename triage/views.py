@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from articles import sharing
 from articles.models import Section, Treatment
+from pagecache.pages import public_form, public_page
 
 from .engine import AnswerKind, triage
 from .forms import TriageForm
@@ -23,17 +24,26 @@ CHECKER_DESCRIPTION = (
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@cache_control(private=True, no_store=True)
+@public_page()
+@public_form
 def checker(request):
     """The symptom checker: one form, one POST, one result, nothing stored about the reader.
 
+    The empty form is the same page for every reader, so it is served from the page cache.
     The result is rendered in answer to the POST (no redirect) because keeping the answers
     for a later GET would mean storing them or putting them in a URL. A yes to a red flag
     gives its result at once, whatever else is missing or wrong on the form.
     """
     questions = list(Question.objects.asked())
-    form = TriageForm(request.POST if request.method == "POST" else None, questions=questions)
-    if request.method == "POST" and form.gives_advice():
+    if request.method != "POST":
+        return render_checker(request, {"form": TriageForm(None, questions=questions)})
+    return answered(request, questions)
+
+
+@cache_control(private=True, no_store=True)  # the answers are the reader's own
+def answered(request, questions):
+    form = TriageForm(request.POST, questions=questions)
+    if form.gives_advice():
         return result(request, form, count=True)
     return render_checker(request, {"form": form})
 

@@ -35,7 +35,7 @@ def quick_comments(settings):
 
 
 def words_on(page):
-    """What the reader can read (not a form's random tokens, which may hold any digits)."""
+    """What the reader can read (not a form's hidden values, which may hold any digits)."""
     return page.locator("body").inner_text()
 
 
