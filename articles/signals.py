@@ -1,12 +1,25 @@
-"""Retire cached public pages whenever something readers can see in an article changes."""
+"""Keep what readers see in step with the articles: retire cached public pages whenever
+something readers can see changes, and work out again the "Related articles" lists a change
+can move (see models/related.py), in the same transaction."""
 
 from django.conf import settings
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
 from pagecache.pages import retire_cached_pages, retire_when_changed
 
-from .models import Article, ArticleTreatment, Reference, Section, Topic, Treatment
+from .models import (
+    Article,
+    ArticleStatus,
+    ArticleTreatment,
+    Reference,
+    RelatedReading,
+    Section,
+    Topic,
+    Treatment,
+)
+from .models.related import pages_to_refresh
 
 retire_when_changed(Article, Section, Treatment, ArticleTreatment, Reference, Topic)
 
@@ -51,3 +64,97 @@ def person_saved(sender, instance, **kwargs):
 @receiver(post_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="pages-user-deleted")
 def person_deleted(sender, **kwargs):
     retire_cached_pages()
+
+
+# Related reading: what of an article ranks it in other articles' lists.
+RANKED_BY = ("status", "published_at", "title")
+
+
+def work_out_again(pages):
+    """Work out these articles' lists again, in the transaction of the change.
+
+    Cached pages are retired first (the lists are on them), which also takes the public
+    pages version's row until the change commits: two changes never work out overlapping
+    lists side by side, so neither writes a list from what the other is replacing.
+    """
+    with transaction.atomic():
+        retire_cached_pages()
+        pages.refresh_related_reading()
+
+
+def refresh_lists_around(article_ids, topic_ids):
+    """Work out the lists a change to these articles' links to these topics can change: only
+    their own while none of them is published, as no other list can hold them."""
+    if Article.objects.filter(pk__in=article_ids, status=ArticleStatus.PUBLISHED).exists():
+        work_out_again(pages_to_refresh(Article, article_ids, topic_ids))
+    else:
+        work_out_again(Article.objects.filter(pk__in=article_ids))
+
+
+@receiver(pre_save, sender=Article, dispatch_uid="related-reading-article-before")
+def note_ranking(sender, instance, **kwargs):
+    """Read what ranks the stored article before a save that may change it."""
+    instance._ranked_as = None
+    if instance.pk is not None:
+        instance._ranked_as = sender.objects.filter(pk=instance.pk).values_list(*RANKED_BY).first()
+
+
+@receiver(post_save, sender=Article, dispatch_uid="related-reading-article")
+def ranking_changed(sender, instance, created, **kwargs):
+    # A new article has no topics and no one has picked it yet: its links bring it in.
+    before = getattr(instance, "_ranked_as", None)
+    if created or before is None or before == tuple(getattr(instance, f) for f in RANKED_BY):
+        return
+    if ArticleStatus.PUBLISHED in (before[0], instance.status):  # listed before or after
+        topics = Article.topics.through.objects.filter(article_id=instance.pk)
+        work_out_again(pages_to_refresh(Article, [instance.pk], topics.values("topic_id")))
+
+
+@receiver(m2m_changed, sender=Article.topics.through, dispatch_uid="related-reading-topics")
+def topics_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if action == "pre_clear":
+        # Which links a clear removes is known only before it runs.
+        linked = instance.articles if reverse else instance.topics
+        instance._links_cleared = list(linked.values_list("pk", flat=True))
+        return
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    linked = instance._links_cleared if action == "post_clear" else list(pk_set)
+    if reverse:  # topic.articles.add(...)
+        refresh_lists_around(linked, [instance.pk])
+    else:
+        refresh_lists_around([instance.pk], linked)
+
+
+@receiver(
+    m2m_changed, sender=Article.related_articles.through, dispatch_uid="related-reading-picks"
+)
+def picks_changed(sender, instance, action, **kwargs):
+    # Picks have no reverse accessor: the picking article is always `instance`.
+    if action in ("post_add", "post_remove", "post_clear"):
+        work_out_again(Article.objects.filter(pk=instance.pk))
+
+
+@receiver(pre_delete, sender=Article, dispatch_uid="related-reading-article-going")
+def note_lists_holding(sender, instance, **kwargs):
+    instance._listed_by = list(
+        RelatedReading.objects.filter(related=instance).values_list("article_id", flat=True)
+    )
+
+
+@receiver(post_delete, sender=Article, dispatch_uid="related-reading-article-gone")
+def fill_lists_that_held(sender, instance, **kwargs):
+    """The lists that held a deleted article are one short: the next in rank takes its place."""
+    if instance._listed_by:
+        work_out_again(Article.objects.filter(pk__in=instance._listed_by))
+
+
+@receiver(pre_delete, sender=Topic, dispatch_uid="related-reading-topic-going")
+def note_topic_articles(sender, instance, **kwargs):
+    # Deleting a topic removes its links with no m2m_changed signal.
+    instance._articles_before = list(instance.articles.values_list("pk", flat=True))
+
+
+@receiver(post_delete, sender=Topic, dispatch_uid="related-reading-topic-gone")
+def topic_deleted(sender, instance, **kwargs):
+    refresh_lists_around(instance._articles_before, [])

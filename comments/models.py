@@ -7,12 +7,16 @@ On a health site a published comment can hurt someone, so every comment starts a
 import datetime
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, F, OuterRef, Prefetch, Subquery, Value
-from django.db.models.functions import Greatest
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.dates import MONTHS
+from django.utils.functional import cached_property
 
+from articles.models import Article
 from governance.roles import staff_name
 from pagecache.pages import retire_cached_pages
 
@@ -49,7 +53,71 @@ class BlockedWord(models.Model):
         return self.word
 
 
+# The fields that decide whether a comment is one of the threads shown under an article.
+THREAD_FIELDS = {"status", "hidden_by_reports", "parent", "parent_id", "article", "article_id"}
+
+
+def recount_threads(article_ids):
+    """Store how many comment threads readers see under each of these articles, in
+    `Article.comment_thread_count`, for the comments pager.
+
+    Counted afresh rather than added to, so no path (a moderator's decision, readers'
+    reports, an update of many comments) can leave a count off for good. The articles' rows
+    are locked first: two moderators deciding on one article's comments at once then count
+    one after the other, the second seeing the first's decision.
+    """
+    article_ids = sorted({pk for pk in article_ids if pk is not None})
+    if not article_ids:
+        return
+    articles = Article.objects.filter(pk__in=article_ids)
+    shown = (
+        Comment.objects.visible()
+        .filter(article=OuterRef("pk"), parent=None)
+        .order_by()
+        .values("article")
+        .annotate(threads=Count("pk"))
+        .values("threads")
+    )
+    with transaction.atomic():
+        list(articles.select_for_update().order_by("pk").values_list("pk", flat=True))
+        articles.update(comment_thread_count=Coalesce(Subquery(shown), 0))
+
+
+class ThreadPaginator(Paginator):
+    """An article's visible comment threads, oldest first, in pages of `per_page`.
+
+    The number of threads is the one stored on the article (`recount_threads`): counting a
+    popular article's hundred thousand comments on every render of its page would cost more
+    than the rest of the page.
+    """
+
+    def __init__(self, article, per_page):
+        super().__init__(Comment.objects.filter(article=article).threads_for_page(), per_page)
+        self.article = article
+
+    @cached_property
+    def count(self):
+        return self.article.comment_thread_count
+
+
 class CommentQuerySet(models.QuerySet):
+    def update(self, **changes):
+        """QuerySet.update(), keeping the articles' thread counts: an update sends no signal."""
+        if not THREAD_FIELDS & changes.keys():
+            return super().update(**changes)
+        with transaction.atomic():
+            articles = set(self.order_by().values_list("article_id", flat=True).distinct())
+            updated = super().update(**changes)
+            moved_to = changes.get("article_id", changes.get("article"))
+            recount_threads([*articles, getattr(moved_to, "pk", moved_to)])
+        return updated
+
+    def bulk_create(self, objs, *args, **kwargs):
+        """QuerySet.bulk_create(), keeping the articles' thread counts: it sends no signal."""
+        created = super().bulk_create(objs, *args, **kwargs)
+        recount_threads(comment.article_id for comment in created if comment.is_shown_thread)
+        return created
+
     def visible(self):
         """What readers see: approved, and not hidden by readers' reports."""
         return self.filter(status=Comment.Status.APPROVED, hidden_by_reports=False)
@@ -189,6 +257,27 @@ class Comment(models.Model):
     def __str__(self):
         return f"{self.display_name}: {self.body[:60]}"
 
+    @cached_property
+    def sent_at(self):
+        """When the comment was sent, in the site's time zone (`<time datetime>` holds it)."""
+        return timezone.localtime(self.created_at)
+
+    @property
+    def day_sent(self):
+        """The day it was sent as readers read it, e.g. "3 March 2026": what the date filter
+        gives for "j F Y", written out because the filter, called for every comment of a
+        page, cost each render of it about a millisecond."""
+        return f"{self.sent_at.day} {MONTHS[self.sent_at.month]} {self.sent_at.year}"
+
+    @property
+    def is_shown_thread(self):
+        """Shown to readers as a thread of its own (replies are shown in theirs)."""
+        return (
+            self.status == Comment.Status.APPROVED
+            and not self.hidden_by_reports
+            and self.parent_id is None
+        )
+
     @property
     def is_clinician_reply(self):
         return self.author_id is not None
@@ -255,11 +344,12 @@ class Comment(models.Model):
                 return False
             count += 1
             hides = count >= settings.COMMENTS_REPORTS_TO_HIDE and not hidden
-            Comment.objects.filter(pk=self.pk).update(
-                report_count=count, hidden_by_reports=hidden or hides
-            )
+            reported = Comment.objects.filter(pk=self.pk)
             if hides:
+                reported.update(report_count=count, hidden_by_reports=True)
                 retire_cached_pages()  # an update() sends no signal
+            else:
+                reported.update(report_count=count)
         self.report_count, self.hidden_by_reports = count, hidden or hides
         return True
 

@@ -1,15 +1,18 @@
 import logging
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import DatabaseError, transaction
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods
 
 from articles import sharing
 from articles.models import Section, Treatment
-from pagecache.pages import public_form, public_page
+from pagecache.models import PublicPagesVersion
+from pagecache.pages import next_change_by_clock, public_form, public_page
 
 from .engine import AnswerKind, triage
 from .forms import TriageForm
@@ -106,11 +109,14 @@ def result(request, form, *, count, token_expired=False, status=200):
     suggest_treatments = advice is not None and advice.show_treatments
     topic = settings.SYMPTOM_CHECKER_TOPIC
     weeks = answers.get("duration_weeks")
-    signs = dict(
-        RedFlag.objects.live()
-        .filter(question__in=form.questions)
-        .values_list("question__slug", "noticed")
-    )
+    # The red flags' words repeat the answers that led somewhere: none to look up without.
+    signs = {}
+    if outcome.reasons:
+        signs = dict(
+            RedFlag.objects.live()
+            .filter(question__in=form.questions)
+            .values_list("question__slug", "noticed")
+        )
     context = {
         "outcome": outcome,
         "advice": advice,
@@ -119,13 +125,10 @@ def result(request, form, *, count, token_expired=False, status=200):
         "others": [reason_words(rule, signs, weeks) for rule in outcome.other_reasons],
         "gaps": form.gaps(),
         "token_expired": token_expired,
-        "treatments": (
-            Treatment.objects.recommended_for_topic(topic) if suggest_treatments else []
-        ),
-        "further_reading": (
-            Section.objects.treatment_sections(topic) if suggest_treatments else []
-        ),
     }
+    context["treatments"], context["further_reading"] = (
+        reading_for_results(topic) if suggest_treatments else ([], [])
+    )
     if count:
         try:
             with transaction.atomic():
@@ -134,3 +137,37 @@ def result(request, form, *, count, token_expired=False, status=200):
             # The count is for clinicians' reports; the reader's advice must not wait on it.
             logger.exception("Could not count a symptom checker result")
     return render(request, "triage/result.html", context, status=status)
+
+
+# Kept at most this long in the cache; a new public pages version replaces it before.
+READING_SECONDS = 24 * 60 * 60
+
+
+def reading_for_results(topic):
+    """The treatments and the further reading a result suggests, for `topic`.
+
+    Published content, the same for every reader until something public changes: read once
+    per public pages version (and again when the clock makes an article public, as cached
+    pages are), rather than with two queries over the topic's articles on every result.
+    """
+    version = PublicPagesVersion.current()
+    key = f"triage:reading:{topic}:{version}"
+    try:
+        stored = cache.get(key)
+    except Exception:
+        logger.warning("Cache unavailable: further reading read afresh", exc_info=True)
+        stored = None
+    if stored is not None and (stored["until"] is None or timezone.now() < stored["until"]):
+        return stored["treatments"], stored["sections"]
+    until = next_change_by_clock()  # asked first, so an article going live meanwhile counts
+    treatments = Treatment.objects.recommended_for_topic(topic)
+    sections = list(Section.objects.treatment_sections(topic))
+    try:
+        cache.set(
+            key,
+            {"until": until, "treatments": treatments, "sections": sections},
+            timeout=READING_SECONDS,
+        )
+    except Exception:
+        logger.warning("Cache unavailable: further reading not kept", exc_info=True)
+    return treatments, sections

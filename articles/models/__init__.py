@@ -2,16 +2,19 @@
 
 from .article import Article, TableOfContents, add_months
 from .publication import ArticleStatus, is_published
+from .related import RELATED_SHOWN, RelatedReading
 from .section import RESERVED_ANCHORS, Section
 from .topic import Topic
 from .treatment import ArticleTreatment, Reference, Treatment
 
 __all__ = [
+    "RELATED_SHOWN",
     "RESERVED_ANCHORS",
     "Article",
     "ArticleStatus",
     "ArticleTreatment",
     "Reference",
+    "RelatedReading",
     "Section",
     "TableOfContents",
     "Topic",

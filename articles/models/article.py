@@ -13,14 +13,14 @@ import reversion
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Min, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from . import drafts
+from . import drafts, related
 from .publication import DRAFT_WORKFLOW, WORKFLOW, ArticleStatus, is_published
 from .section import Section, normalise_line_endings
+from .topic import Topic
 from .treatment import ArticleTreatment, Reference, Treatment
 
 
@@ -55,6 +55,10 @@ class TableOfContents:
     def urgent_advice(self):
         """The "when to get help" section readers are pointed to from the top, or None."""
         return next((section for section in self.sections if section.is_urgent_advice), None)
+
+
+# What the article page shows of a section (Article.table_of_contents and its template).
+SECTION_ON_PAGE = ("article", "parent", "order", "heading", "anchor", "kind", "body_html")
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -111,18 +115,31 @@ class ArticleQuerySet(models.QuerySet):
             )
         )
 
+    def refresh_related_reading(self):
+        """Work out these articles' "Related articles" lists again (see models/related.py)."""
+        related.refresh(self)
+
     def for_page(self):
-        """Everything the article page shows, in a fixed number of queries."""
-        return self.select_related("reviewed_by").prefetch_related(
-            "topics",
-            Prefetch("sections", queryset=Section.objects.order_by("order", "pk")),
-            Prefetch(
-                "article_treatments",
-                queryset=ArticleTreatment.objects.select_related("treatment").order_by(
-                    "order", "pk"
+        """Everything the article page shows, in a fixed number of queries.
+
+        Sections come with their stored HTML only: the page needs neither the text it was
+        made from nor the search vectors, the largest columns of a long article.
+        """
+        sections = Section.objects.only(*SECTION_ON_PAGE).order_by("order", "pk")
+        return (
+            self.defer("search_vector")
+            .select_related("reviewed_by")
+            .prefetch_related(
+                Prefetch("topics", queryset=Topic.objects.only("name", "slug")),
+                Prefetch("sections", queryset=sections),
+                Prefetch(
+                    "article_treatments",
+                    queryset=ArticleTreatment.objects.select_related("treatment").order_by(
+                        "order", "pk"
+                    ),
                 ),
-            ),
-            Prefetch("references", queryset=Reference.objects.order_by("order", "pk")),
+                Prefetch("references", queryset=Reference.objects.order_by("order", "pk")),
+            )
         )
 
 
@@ -229,6 +246,17 @@ class Article(models.Model):
         "themselves a set number of days after publishing.",
     )
 
+    comment_thread_count = models.PositiveIntegerField(
+        "comments shown",
+        default=0,
+        # Code from before the field, still serving during a deploy, inserts without it.
+        db_default=0,
+        editable=False,
+        help_text="How many readers' comments (replies aside) are shown under the article. "
+        "Kept by the comments app as comments are approved, hidden or removed, so the "
+        "page's pager needs no count of a popular article's comments on every render.",
+    )
+
     # PostgreSQL full-text search: title (A) and standfirst (B), so articles whose title
     # matches are always among the candidates, however common the words; kept up to date
     # by the search app.
@@ -241,6 +269,15 @@ class Article(models.Model):
         permissions = [
             ("submit_article", "Can submit an article for clinical review"),
             ("publish_article", "Can sign off, publish, unpublish and archive articles"),
+        ]
+        indexes = [
+            # Published articles newest first, as the home page pages them: read in order
+            # instead of sorting every article for each page of twenty.
+            models.Index(
+                fields=["-published_at", "title"],
+                condition=Q(status=ArticleStatus.PUBLISHED),
+                name="article_published_order_idx",
+            )
         ]
 
     def __str__(self):
@@ -412,41 +449,16 @@ class Article(models.Model):
             groups[Treatment.Category(link.treatment.category)].append(link.treatment)
         return {category: items for category, items in groups.items() if items}
 
-    def related_for_readers(self, limit=4):
-        """Curated related articles first, then published ones sharing topics; one query.
+    def related_for_readers(self):
+        """The "Related articles" list as readers see it now: one query on the stored list
+        (see models/related.py), whatever the size of the site.
 
-        Among topic matches, the more topics shared the closer the article. Never an
-        unrelated article: with no curated link and no shared topic, nothing is shown (text
-        likeness alone is not enough: "back" in two titles does not make them related).
+        Only articles published by now are shown: a scheduled one waits in the list for its
+        publish time, and nothing unpublished is shown even if a list were ever out of step.
         """
-        links = Article.related_articles.through.objects
-        tags = Article.topics.through.objects
-        curated = links.filter(from_article_id=self.pk)
-        my_topics = tags.filter(article_id=self.pk).values("topic_id")
-        sharing = tags.filter(topic_id__in=my_topics).exclude(article_id=self.pk).order_by()
-        # The closest topic matches, found from the topic links, so the cost follows the
-        # size of this article's topics rather than of the whole site; one join to the
-        # article serves both the filter and the order.
-        closest = (
-            sharing.filter(is_published(through="article__"))
-            .values("article_id")
-            .annotate(shared=Count("pk"))
-            .order_by("-shared", "-article__published_at", "article__title")
-            .values("article_id")[:limit]
-        )
-        shared_topics = (
-            sharing.filter(article_id=OuterRef("pk"))
-            .values("article_id")
-            .annotate(count=Count("pk"))
-            .values("count")
-        )
         return list(
             Article.objects.published()
-            .exclude(pk=self.pk)
-            .filter(Q(pk__in=curated.values("to_article_id")) | Q(pk__in=closest))
-            .annotate(
-                is_curated=Exists(curated.filter(to_article_id=OuterRef("pk"))),
-                topics_shared=Coalesce(Subquery(shared_topics), 0),
-            )
-            .order_by("-is_curated", "-topics_shared", "-published_at", "title")[:limit]
+            .filter(listed_as_related__article=self)
+            .order_by("listed_as_related__position")
+            .only("title", "slug", "standfirst")[: related.RELATED_SHOWN]
         )

@@ -42,6 +42,8 @@ class SectionQuerySet(models.QuerySet):
             self.filter(is_published(through="article__"), article__topics__slug=topic_slug)
             .filter(kind=Section.Kind.TREATMENTS)
             .select_related("article")
+            # What a link to the section needs, not its text and search vector.
+            .only("heading", "anchor", "article__title", "article__slug")
             .order_by("article__title", "order")
         )
 

@@ -21,6 +21,8 @@ class TreatmentQuerySet(models.QuerySet):
             )
             .exclude(treatment__category=Treatment.Category.ALTERNATIVE)
             .select_related("treatment", "article")
+            # Of the article, only its address: not the whole row of every article.
+            .only("treatment", "article__slug")
             .order_by("treatment__order", "treatment__name", "article__title")
         )
         treatments = {}

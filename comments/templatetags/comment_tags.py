@@ -1,11 +1,10 @@
 from django import template
 from django.conf import settings
-from django.core.paginator import Paginator
 
 from pagecache.pages import rendered_with
 
 from ..forms import CommentForm
-from ..models import Comment
+from ..models import Comment, ThreadPaginator
 from ..views import RED_FLAG_MESSAGE_TAG
 
 register = template.Library()
@@ -20,9 +19,7 @@ def comments_section(context, article):
     a comment just sent comes first, as HTML; any other message is text.
     """
     request = context["request"]
-    threads = Paginator(
-        Comment.objects.filter(article=article).threads_for_page(), settings.COMMENTS_PER_PAGE
-    )
+    threads = ThreadPaginator(article, settings.COMMENTS_PER_PAGE)
     form = None
     if article.comments_are_open:
         form = context.get("comment_form") or CommentForm()
