@@ -39,10 +39,18 @@ def article_detail(request, slug):
     return render_article(request, article)
 
 
-@public_page()
+# A topic with hundreds of articles is paged like the home page: one page holding them all
+# would grow with the topic (a 700 kB page for 5,000 articles).
+@public_page(query_parameters={"page": page_number})
 def topic_detail(request, slug):
-    topic = get_object_or_404(Topic, slug=slug)
-    articles = list(topic.articles.published().order_by("-published_at", "title"))
+    topic = get_object_or_404(Topic.objects.with_published_article_count(), slug=slug)
+    paginator = Paginator(
+        topic.articles.published().order_by("-published_at", "title"), ARTICLES_PER_PAGE
+    )
+    paginator.count = topic.published_article_count  # counted with the topic, not again
+    articles = paginator.get_page(request.GET.get("page"))
+    rendered_with(request, page=articles.number)
+    # Page 2 and on are the same page to search engines and link previews.
     canonical_url = request.build_absolute_uri(topic.get_absolute_url())
     context = {
         "topic": topic,

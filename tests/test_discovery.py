@@ -145,7 +145,29 @@ def test_topic_page_query_count_is_fixed(client, django_assert_max_num_queries, 
     with django_assert_max_num_queries(4):
         html = html_of(client, topic.get_absolute_url())
 
-    assert html.count("<h2><a href=") == article_count
+    assert html.count("<h2><a href=") == min(article_count, 20)
+
+
+def test_a_big_topic_lists_twenty_articles_a_page_with_a_way_to_the_rest(client):
+    topic = TopicFactory()
+    for number in range(40):
+        ArticleFactory(title=f"Article {number:02}", published_at=days_ago(number + 1)).topics.add(
+            topic
+        )
+    articles_that_must_never_show(topic)  # not counted either
+
+    first = html_of(client, topic.get_absolute_url())
+    last = html_of(client, topic.get_absolute_url() + "?page=2")
+    past_the_last = html_of(client, topic.get_absolute_url() + "?page=99")
+
+    assert first.count("<h2><a href=") == 20
+    assert "Article 00" in first and "Article 20" not in first
+    assert 'href="?page=2" rel="next">Older articles' in first
+    assert "Page 1 of 2" in first
+    assert last.count("<h2><a href=") == 20
+    assert "Article 39" in last
+    assert 'href="?page=1" rel="prev">Newer articles' in last
+    assert past_the_last == last
 
 
 def test_topic_page_costs_the_same_with_3_or_30_articles(client):
