@@ -13,7 +13,8 @@ reviewing clinician it adds start with `scale-` too. Existing rows are never cha
 Rows are streamed, never all held in memory: COPY on PostgreSQL (several times faster than
 INSERT for a million rows), bulk_create in batches elsewhere. Neither sends signals, so at the
 end the public pages version is advanced once (retiring every cached page) and the search
-vectors and vocabulary are built.
+vectors and vocabulary, the "Related articles" lists and the counts of comments shown are
+built.
 
 The rows' content (titles, sections, references, comments) comes from bench/scale_content.py.
 """
@@ -42,7 +43,7 @@ from django.utils.text import slugify
 
 from articles.models import Article, ArticleTreatment, Reference, Section, Topic, Treatment
 from bench.scale_content import CLINICIAN, SLUG_PREFIX, TOPICS, TREATMENTS, ScaleContent
-from comments.models import Comment
+from comments.models import Comment, recount_threads
 from pagecache.pages import retire_cached_pages
 from search import index as search_index
 
@@ -152,9 +153,12 @@ class Command(BaseCommand):
         with transaction.atomic():
             self.seed(self.first_free_number(), articles, comments)
             retire_cached_pages()
-            # Bulk rows send no signals: build their search vectors and vocabulary here.
+            # Bulk rows send no signals: build their search vectors and vocabulary here, and
+            # the stored "Related articles" lists and counts of comments shown.
             search_index.update_vectors()
             search_index.remember_words()
+            Article.objects.all().refresh_related_reading()
+            recount_threads(Article.objects.values_list("pk", flat=True))
         if connection.vendor == "postgresql":
             self.analyse()
         summary = ", ".join(f"{count:,} {label}" for label, count in self.written.items())

@@ -61,7 +61,8 @@ def ensure_database(url, drop_first=False):
 
 
 def read_data_set(database_url):
-    """Sizes, the published article with the most comments, and every published slug."""
+    """Sizes, the published article with the most comments and its topic, and every
+    published slug."""
     with psycopg.connect(database_url) as connection:
         # md5 of the slug: a shuffled order, the same on every run.
         slugs = [
@@ -81,11 +82,21 @@ def read_data_set(database_url):
             "AND a.published_at <= now() "
             "GROUP BY a.slug ORDER BY count(*) DESC, a.slug LIMIT 1"
         ).fetchone()
+        busiest = busiest or (slugs[0] if slugs else None, 0)
+        # The first of its topics by name, as the article page lists them.
+        topic = connection.execute(
+            "SELECT t.slug FROM articles_topic t "
+            "JOIN articles_article_topics at ON at.topic_id = t.id "
+            "JOIN articles_article a ON a.id = at.article_id "
+            "WHERE a.slug = %s ORDER BY t.name, t.slug LIMIT 1",
+            [busiest[0]],
+        ).fetchone()
     return {
         "articles": len(slugs),
         "comments": comments,
         "slugs": slugs,
-        "busiest": busiest or (slugs[0] if slugs else None, 0),
+        "busiest": busiest,
+        "busiest_topic": topic[0] if topic else None,
     }
 
 

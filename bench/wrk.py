@@ -34,12 +34,16 @@ request = function()
   return wrk.format("GET", paths[position])
 end
 """
-LUA_POST = """
-wrk.method = "POST"
-wrk.body = {body}
-wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
-wrk.headers["Cookie"] = {cookie}
-"""
+# What a current browser sends with every request: pages and ceilings are measured as
+# readers get them, compressed where the server compresses.
+ACCEPT_ENCODING = "br, gzip"
+
+
+def lua_post(body, headers):
+    """A script sending one form POST again and again, with these headers besides wrk's."""
+    lines = ['wrk.method = "POST"', f"wrk.body = {json.dumps(body)}"]
+    lines += [f"wrk.headers[{json.dumps(k)}] = {json.dumps(v)}" for k, v in headers.items()]
+    return "\n".join(lines) + "\n"
 
 
 def run_wrk(server, path, script_path, seconds, threads, connections):
@@ -55,6 +59,8 @@ def run_wrk(server, path, script_path, seconds, threads, connections):
             f"-d{seconds}s",
             f"-T{WRK_TIMEOUT}",
             "--latency",
+            "-H",
+            f"Accept-Encoding: {ACCEPT_ENCODING}",
             f"-s{script_path}",
             f"http://{server.host}{path}",
         ],

@@ -31,6 +31,15 @@ def test_seeds_published_articles_with_approved_comments_readers_can_find():
 
     title_word = articles.first().title.split()[0]
     assert any(result.article.slug.startswith("scale-") for result in search(title_word).results)
+    # As the site keeps them for articles saved one by one: pages render as they would.
+    stored = {article.pk: article.related_for_readers() for article in articles}
+    articles.refresh_related_reading()
+    assert stored == {article.pk: article.related_for_readers() for article in articles}
+    assert any(stored.values())
+    assert all(
+        article.comment_thread_count == article.comments.visible().filter(parent=None).count()
+        for article in articles
+    )
 
 
 def test_refuses_a_database_with_articles_unless_asked_to_add_beside_them():
