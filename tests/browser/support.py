@@ -1,5 +1,5 @@
-"""Helpers shared by the browser journeys (not tests themselves): focus checks, signing in
-to the admin, and answering the symptom checker.
+"""Helpers shared by the browser journeys (not tests themselves): focus checks, axe's WCAG
+checks, signing in to the admin, and answering the symptom checker.
 
 A second browser context (a moderator next to a reader, or JavaScript off) comes from
 conftest's `another_visit` fixture, held to the same rules as `visit`.
@@ -7,9 +7,28 @@ conftest's `another_visit` fixture, held to the same rules as `visit`.
 
 import re
 
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from ..factories import PASSWORD
+
+# WCAG 2.2 A and AA, the level the site keeps to.
+AXE_OPTIONS = {
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"],
+    },
+    "resultTypes": ["violations"],
+}
+
+
+def wcag_violations(page):
+    """axe's findings on the page as a reader sees it: after its load event, as a page
+    reached by a form's POST is in the DOM before its stylesheets apply, and axe would
+    measure unstyled links (target size, contrast)."""
+    page.wait_for_load_state("load")
+    return Axe().run(page, options=AXE_OPTIONS)
+
 
 # The focused element, in words a failure message can use.
 DESCRIBE_FOCUS = r"""() => {

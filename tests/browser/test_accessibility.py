@@ -5,20 +5,12 @@ with comments and a clinician's reply, with form errors, and each symptom checke
 """
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from ..factories import ClinicianReplyFactory, CommentFactory
-from .support import answer
+from .support import answer, wcag_violations
 
 ARTICLE = "/articles/back-muscle-spasms/"
-AXE_OPTIONS = {
-    "runOnly": {
-        "type": "tag",
-        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"],
-    },
-    "resultTypes": ["violations"],
-}
 
 
 def home(visit, **_):
@@ -123,8 +115,5 @@ PAGES = {
 def test_no_wcag_violations(open_page, visit, demo_content, settings):
     visit.page.emulate_media(reduced_motion="reduce")
     open_page(visit, settings=settings)
-    # A page reached by a form's POST is in the DOM before its stylesheets have loaded:
-    # axe would measure unstyled links (target size, contrast).
-    visit.page.wait_for_load_state("load")
-    results = Axe().run(visit.page, options=AXE_OPTIONS)
+    results = wcag_violations(visit.page)
     assert results.violations_count == 0, results.generate_report()

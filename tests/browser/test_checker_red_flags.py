@@ -6,25 +6,17 @@ and off, and with no WCAG violation on the result page.
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from triage.models import Question
 
-from .support import question_group
+from .support import question_group, wcag_violations
 
 PHONE = {"width": 390, "height": 844}
-AXE_OPTIONS = {
-    "runOnly": {
-        "type": "tag",
-        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"],
-    },
-    "resultTypes": ["violations"],
-}
 
 
 def no_wcag_violations(page):
-    results = Axe().run(page, options=AXE_OPTIONS)
+    results = wcag_violations(page)
     assert results.violations_count == 0, results.generate_report()
 
 

@@ -12,14 +12,13 @@ import re
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from articles.models import Article, Section
 
 from ..factories import ClinicianFactory, EditorFactory, SectionFactory, draft
-from .support import log_in_to_admin
+from .support import log_in_to_admin, wcag_violations
 
 ARTICLE = "/articles/back-muscle-spasms/"
 TITLE = "Back muscle spasms"
@@ -33,13 +32,6 @@ PHONE = {"width": 390, "height": 844}
 ON_A_DESKTOP = pytest.mark.parametrize("viewport", [DESKTOP], ids=["desktop"])
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 COMPARE_TEMPLATE = "templates/admin/articles/article/compare_contents.html"
-AXE_OPTIONS = {
-    "runOnly": {
-        "type": "tag",
-        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"],
-    },
-    "resultTypes": ["violations"],
-}
 
 # The text of each change mark, without the "added: " or "removed: " said to screen readers.
 MARKED_WORDS = """(marks) => marks.map((mark) => {
@@ -83,10 +75,6 @@ def screenshot(page, name, **options):
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=path, **options)
     return path
-
-
-def wcag_violations(page):
-    return Axe().run(page, options=AXE_OPTIONS)
 
 
 def violations_of_the_compare_template(page, results):

@@ -9,24 +9,16 @@ Each runs on a desktop and a phone; the box also fits a 320 px screen.
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from ..factories import ClinicianFactory, ModeratorFactory
-from .support import expect_visible_focus, focused_is, log_in_to_admin
+from .support import expect_visible_focus, focused_is, log_in_to_admin, wcag_violations
 
 ARTICLE = "/articles/back-muscle-spasms/"
 MISSING = "/articles/back-muscle-spasms/feedback/missing/"
 NOTE = "How long the spasms usually last, and when it is safe to go back to work."
 TOO_LONG = NOTE + " " + "More. " * 90
 BOX_LABEL = "What was missing from this page? (optional)"
-AXE_OPTIONS = {
-    "runOnly": {
-        "type": "tag",
-        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"],
-    },
-    "resultTypes": ["violations"],
-}
 NARROW = {"width": 320, "height": 640}
 
 
@@ -37,7 +29,7 @@ def generous_limit(settings):
 
 
 def no_wcag_violations(page):
-    results = Axe().run(page, options=AXE_OPTIONS)
+    results = wcag_violations(page)
     assert results.violations_count == 0, results.generate_report()
 
 
