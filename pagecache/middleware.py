@@ -52,9 +52,12 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import urlencode
 
 from .compression import chosen_encoding, compressed_bodies
-from .models import PublicPagesVersion
-from .pages import RENDER_STAMP_FIELDS, RENDERED_QUERY_ATTRIBUTE, next_change_by_clock
-from .versions import VersionWatch
+from .pages import (
+    RENDER_STAMP_FIELDS,
+    RENDERED_QUERY_ATTRIBUTE,
+    current_version,
+    next_change_by_clock,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -72,11 +75,16 @@ STORED_FORMAT = 3
 
 
 def may_be_cached(request):
+    return settings.PAGE_CACHE_SECONDS > 0 and not for_this_reader_only(request)
+
+
+def for_this_reader_only(request):
+    """True when the answer may be this reader's own: a POST's, a signed-in person's page,
+    a page showing a pending message."""
     return (
-        request.method in ("GET", "HEAD")
-        and settings.PAGE_CACHE_SECONDS > 0
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and MESSAGES_COOKIE not in request.COOKIES
+        request.method not in ("GET", "HEAD")
+        or settings.SESSION_COOKIE_NAME in request.COOKIES
+        or MESSAGES_COOKIE in request.COOKIES
     )
 
 
@@ -199,7 +207,6 @@ local_pages = LocalPages()
 class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
-        self.local = local_pages
 
     def __call__(self, request):
         # Asked first, so that no other address (health checks, search, the admin) ever
@@ -213,17 +220,17 @@ class PageCacheMiddleware:
         show_only(request, query)
         key = cache_key(request, query)
         try:
-            version = known_version.current(current_version)
+            version = current_version()
         except (OperationalError, InterfaceError):
             # Database down: the view's own query meets the same failure and the
             # reader gets the calm 503 page from DatabaseUnavailableMiddleware.
             return self.get_response(request)
-        stored = self.local.get(key)
+        stored = local_pages.get(key)
         if stored is None or not is_current(stored, version):
             # This process has no current copy: another may have stored one.
             stored = cached_page(key) or stored
             if stored is not None and is_current(stored, version):
-                self.local.put(key, stored)
+                local_pages.put(key, stored)
         if stored is not None and is_current(stored, version):
             return serve(request, stored)
         if stored is None:
@@ -240,13 +247,9 @@ class PageCacheMiddleware:
 
     def fresh_response(self, request):
         """A response not from the page cache; marked private when it may be this
-        reader's own (a POST's answer, a signed-in person's page, a pending message)."""
+        reader's own."""
         response = self.get_response(request)
-        if (
-            request.method not in ("GET", "HEAD")
-            or settings.SESSION_COOKIE_NAME in request.COOKIES
-            or MESSAGES_COOKIE in request.COOKIES
-        ):
+        if for_this_reader_only(request):
             patch_cache_control(response, private=True)
         return response
 
@@ -259,7 +262,7 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         if response.status_code != 200 or response.streaming:
             # A page now 404 (unpublished): nobody may get the old copy.
-            self.forget(key)
+            forget(key)
             return response
         if response.cookies or response.has_header("Content-Encoding"):
             # Something of this reader's own: never share it.
@@ -272,16 +275,12 @@ class PageCacheMiddleware:
         if rendered_key != key:
             # Asked for a page past the last one: the copy once stored under the asked
             # key (when that page existed) must not be served to anyone again.
-            self.forget(key)
+            forget(key)
         stored = store(rendered_key, response, version, valid_until)
-        self.local.put(rendered_key, stored)
+        local_pages.put(rendered_key, stored)
         # Served from what was stored, as every later reader is (a browser holding the
         # same page gets a 304).
         return serve(request, stored)
-
-    def forget(self, key):
-        self.local.forget(key)
-        forget(key)
 
 
 def serve(request, stored):
@@ -299,41 +298,12 @@ def serve(request, stored):
     return response
 
 
-# This process's knowledge of the version, kept while no change is announced.
-known_version = VersionWatch(belief_seconds=PublicPagesVersion.CACHE_SECONDS)
-
-
-def current_version():
-    """The public pages version: the cache's copy, or the database's (copied to the cache)."""
-    version = cached_version()
-    return copy_version_to_cache() if version is None else version
-
-
-def cached_version():
-    """The cache's copy of the public pages version, or None if it has none (or is down)."""
-    try:
-        return cache.get(PublicPagesVersion.CACHE_KEY)
-    except Exception:
-        logger.warning("Cache unavailable: page rendered afresh", exc_info=True)
-        return None
-
-
 def cached_page(key):
     try:
         return cache.get(key)
     except Exception:
         logger.warning("Cache unavailable: page rendered afresh", exc_info=True)
         return None
-
-
-def copy_version_to_cache():
-    """The public pages version from the database, copied to the cache for a moment."""
-    version = PublicPagesVersion.current()
-    try:
-        cache.add(PublicPagesVersion.CACHE_KEY, version, timeout=PublicPagesVersion.CACHE_SECONDS)
-    except Exception:
-        logger.warning("Cache unavailable: version not copied", exc_info=True)
-    return version
 
 
 def is_current(stored, version):
@@ -391,6 +361,8 @@ def release(key):
 
 
 def forget(key):
+    """No copy of this page is served again, here or by another process."""
+    local_pages.forget(key)
     try:
         cache.delete(key)
     except Exception:

@@ -1,17 +1,23 @@
 """What other apps tell the page cache: which views are public pages and the query
 parameters they understand, which views take the forms on them, when something public
-changed, and when pages change by the clock.
+changed, and when pages change by the clock; and the current public pages version, which
+they may ask for.
 
 Registrations are made in an app's `ready()`, before the first request.
 """
 
+import logging
 import re
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 
 from .models import PublicPagesVersion
+from .versions import VersionWatch
+
+logger = logging.getLogger(__name__)
 
 # Hidden form fields holding the time of the render (`render_stamp_field`).
 RENDER_STAMP_FIELDS = []
@@ -114,3 +120,32 @@ def changes_by_clock(next_change):
 
 def next_change_by_clock():
     return min(filter(None, (next_change() for next_change in CLOCK_CHANGES)), default=None)
+
+
+# This process's knowledge of the version, kept while no change is announced.
+known_version = VersionWatch(belief_seconds=PublicPagesVersion.CACHE_SECONDS)
+
+
+def current_version():
+    """The public pages version as this process knows it (`pagecache.versions`): with
+    Redis, told of every change, so asking costs nothing. The database's error is raised if
+    it is down."""
+    return known_version.current(read_version)
+
+
+def read_version():
+    """The cache's copy of the version, or else the database's, copied to the cache for
+    a moment."""
+    try:
+        version = cache.get(PublicPagesVersion.CACHE_KEY)
+    except Exception:
+        logger.warning("Cache unavailable: version read from the database", exc_info=True)
+        version = None
+    if version is not None:
+        return version
+    version = PublicPagesVersion.current()
+    try:
+        cache.add(PublicPagesVersion.CACHE_KEY, version, timeout=PublicPagesVersion.CACHE_SECONDS)
+    except Exception:
+        logger.warning("Cache unavailable: version not copied", exc_info=True)
+    return version

@@ -2,16 +2,16 @@
 
 Every cached hit must know the current version. Reading it from Redis each time costs a
 round trip, about half of what a hit costs. So each process subscribes to a Redis channel
-on which every change is announced (`announce_change`, called as the number is raised and
-again once that commits), reads the version once and believes it until told otherwise.
+on which every change is announced (`announce_change`, called once the raised number has
+committed), reads the version once and believes it until told otherwise.
 Looking for an announcement is a read from a socket already open, with no round trip. The
 announcement goes out once the change has committed, and Redis writes it to every
 subscriber as it answers the editor's process, so a request that starts after the edit's
 response, on any instance, sees the change (a request already running may not).
 
 The belief lapses after `PublicPagesVersion.CACHE_SECONDS` all the same, as the cache's
-own copy of the number does: an announcement lost while Redis was unreachable keeps an old number a
-second at most. If the subscription fails, the version is read on every hit (as without
+own copy of the number does: an announcement lost while Redis was unreachable keeps an old
+number a second at most. If the subscription fails, the version is read on every hit (as without
 this), and subscribing is tried again a few seconds later. Without Redis (each process's
 memory cache) there is nothing to subscribe to, and reading the copy costs nothing.
 """

@@ -42,16 +42,31 @@ class Reads:
 
 
 @pytest.fixture
-def watched(client):
-    name = f"test-version-{uuid.uuid4().hex}"
-    watch = VersionWatch(
-        belief_seconds=60, client_factory=lambda: client, channel_name=lambda: name
-    )
-    reads = Reads()
-    watch.current(reads)
-    assert reads.count == 1
-    yield watch, reads, lambda: client.publish(name, b"1")
-    watch.drop_subscription()
+def watch_on(client):
+    """Watches subscribed on a channel of their own, each having read the version once:
+    (watch, its reads, announce)."""
+    watches = []
+
+    def subscribed(belief_seconds=60):
+        name = f"test-version-{uuid.uuid4().hex}"
+        watch = VersionWatch(
+            belief_seconds, client_factory=lambda: client, channel_name=lambda: name
+        )
+        watches.append(watch)
+        reads = Reads()
+        watch.current(reads)
+        assert reads.count == 1
+        return watch, reads, lambda: client.publish(name, b"1")
+
+    yield subscribed
+    for watch in watches:
+        if watch.subscription is not None:
+            watch.drop_subscription()
+
+
+@pytest.fixture
+def watched(watch_on):
+    return watch_on()
 
 
 def until_settled(watch, reads):
@@ -91,19 +106,13 @@ def test_the_request_after_an_announced_change_reads_the_new_version(watched):
     assert reads.count == 1 + 1  # on subscribing, and once after the change
 
 
-def test_the_version_is_believed_for_a_limited_time_even_with_no_announcement(client):
-    name = f"test-version-{uuid.uuid4().hex}"
-    watch = VersionWatch(
-        belief_seconds=0.2, client_factory=lambda: client, channel_name=lambda: name
-    )
-    reads = Reads()
-    watch.current(reads)
+def test_the_version_is_believed_for_a_limited_time_even_with_no_announcement(watch_on):
+    watch, reads, _ = watch_on(belief_seconds=0.2)
     reads.version = 2  # changed while the announcement was lost (Redis briefly away)
 
     assert watch.current(reads) == 1
     time.sleep(0.3)
     assert watch.current(reads) == 2
-    watch.drop_subscription()
 
 
 def test_a_subscription_that_reconnected_reads_again_as_announcements_may_be_lost(watched):

@@ -11,8 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from articles import sharing
 from articles.models import Section, Treatment
-from pagecache.models import PublicPagesVersion
-from pagecache.pages import next_change_by_clock, public_form, public_page
+from pagecache.pages import current_version, next_change_by_clock, public_form, public_page
 
 from .engine import AnswerKind, triage
 from .forms import TriageForm
@@ -150,7 +149,7 @@ def reading_for_results(topic):
     per public pages version (and again when the clock makes an article public, as cached
     pages are), rather than with two queries over the topic's articles on every result.
     """
-    version = PublicPagesVersion.current()
+    version = current_version()
     key = f"triage:reading:{topic}:{version}"
     try:
         stored = cache.get(key)
