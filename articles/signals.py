@@ -1,6 +1,7 @@
 """Keep what readers see in step with the articles: retire cached public pages whenever
-something readers can see changes, and work out again the "Related articles" lists a change
-can move (see models/related.py), in the same transaction."""
+something readers can see changes, and work out again, in the same transaction, what is
+stored for the pages to read: the "Related articles" lists a change can move (see
+models/related.py) and when each topic has an article to read (`Topic.readable_from`)."""
 
 from django.conf import settings
 from django.db import transaction
@@ -66,7 +67,8 @@ def person_deleted(sender, **kwargs):
     retire_cached_pages()
 
 
-# Related reading: what of an article ranks it in other articles' lists.
+# Related reading: what of an article ranks it in other articles' lists. Its first two
+# are also what `Topic.readable_from` is worked out from.
 RANKED_BY = ("status", "published_at", "title")
 
 
@@ -122,8 +124,32 @@ def topics_changed(sender, instance, action, reverse, pk_set, **kwargs):
     linked = instance._links_cleared if action == "post_clear" else list(pk_set)
     if reverse:  # topic.articles.add(...)
         refresh_lists_around(linked, [instance.pk])
+        Topic.objects.filter(pk=instance.pk).refresh_readable_from()
     else:
         refresh_lists_around([instance.pk], linked)
+        Topic.objects.filter(pk__in=linked).refresh_readable_from()
+
+
+@receiver(post_save, sender=Article, dispatch_uid="topics-readable-article")
+def publication_changed(sender, instance, created, **kwargs):
+    """An article published, unpublished or moved in time can change when its topics have
+    something to read. (A new article has no topics yet: linking them does it.)"""
+    before = getattr(instance, "_ranked_as", None)
+    now = (instance.status, instance.published_at)
+    if created or before is None or before[:2] == now:
+        return
+    Topic.objects.filter(articles=instance).refresh_readable_from()
+
+
+@receiver(pre_delete, sender=Article, dispatch_uid="topics-readable-article-going")
+def note_topics_of(sender, instance, **kwargs):
+    # Deleting an article removes its topic links with no m2m_changed signal.
+    instance._topics_before = list(instance.topics.values_list("pk", flat=True))
+
+
+@receiver(post_delete, sender=Article, dispatch_uid="topics-readable-article-gone")
+def topics_lose(sender, instance, **kwargs):
+    Topic.objects.filter(pk__in=instance._topics_before).refresh_readable_from()
 
 
 @receiver(

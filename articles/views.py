@@ -17,7 +17,7 @@ def home(request):
         Article.objects.published().order_by("-published_at", "title"), ARTICLES_PER_PAGE
     ).get_page(request.GET.get("page"))
     rendered_with(request, page=articles.number)
-    topics = Topic.objects.with_published_articles()
+    topics = Topic.objects.listed().only("name", "slug")
     site_url = request.build_absolute_uri(reverse("articles:home"))
     context = {
         "articles": articles,
