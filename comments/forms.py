@@ -1,7 +1,9 @@
+import functools
 import time
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout, Submit
+from crispy_forms.utils import render_crispy_form
 from django import forms
 from django.conf import settings
 from django.core import signing
@@ -95,7 +97,6 @@ class CommentForm(forms.ModelForm):
             "notify_on_reply",
             "body",
             Div(Field("website"), css_class="comment-trap", aria_hidden="true"),
-            "started",
             Submit("submit", "Send comment"),
         )
 
@@ -145,3 +146,12 @@ class CommentForm(forms.ModelForm):
                 "That was very quick. Please check your comment, then send it again.",
                 code="too_fast",
             )
+
+
+@functools.cache
+def empty_form_html():
+    """A fresh comment form's fields as HTML, rendered once per process: the same for every
+    article and reader, as the one thing that differs, the `started` stamp, is left out of
+    the layout for the page to render beside it. Rendering the fields is the costliest part
+    of an article page's template; a refused comment's form is rendered afresh instead."""
+    return render_crispy_form(CommentForm())

@@ -3,7 +3,7 @@ from django.conf import settings
 
 from pagecache.pages import rendered_with
 
-from ..forms import CommentForm
+from ..forms import CommentForm, empty_form_html
 from ..models import Comment, ThreadPaginator
 from ..views import RED_FLAG_MESSAGE_TAG
 
@@ -38,6 +38,7 @@ def comments_section(context, article):
         "messages": [m for m in messages if not is_red_flag_advice(m)],
         "comments_page": comments_page,
         "comment_form": form,
+        "empty_form_html": empty_form_html() if form and not form.is_bound else None,
     }
 
 
