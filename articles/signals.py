@@ -184,3 +184,66 @@ def note_topic_articles(sender, instance, **kwargs):
 @receiver(post_delete, sender=Topic, dispatch_uid="related-reading-topic-gone")
 def topic_deleted(sender, instance, **kwargs):
     refresh_lists_around(instance._articles_before, [])
+
+
+# Stored page parts (models/page_parts.py): whatever changes an article's topics, sections,
+# treatments or references stores its copy again, in the transaction of the change. Every
+# change reads the whole of what is stored, so however a save or restore orders its
+# writes, the last of them leaves the copy right.
+
+
+def store_parts_again(article_ids):
+    Article.objects.filter(pk__in=article_ids).refresh_page_parts()
+
+
+@receiver(post_save, sender=Article, dispatch_uid="page-parts-article")
+def article_saved_parts(sender, instance, raw=False, **kwargs):
+    # Its own row holds no part, but a history restore or a draft going live writes the
+    # parts around it: storing once more after the article is cheap and always right.
+    store_parts_again([instance.pk])
+
+
+@receiver(post_save, sender=Section, dispatch_uid="page-parts-section")
+@receiver(post_delete, sender=Section, dispatch_uid="page-parts-section-gone")
+@receiver(post_save, sender=Reference, dispatch_uid="page-parts-reference")
+@receiver(post_delete, sender=Reference, dispatch_uid="page-parts-reference-gone")
+@receiver(post_save, sender=ArticleTreatment, dispatch_uid="page-parts-treatment-link")
+@receiver(post_delete, sender=ArticleTreatment, dispatch_uid="page-parts-treatment-link-gone")
+def part_changed(sender, instance, origin=None, **kwargs):
+    # Nothing to store for an article being deleted: its copy goes with it.
+    if not deleting_articles(origin):
+        store_parts_again([instance.article_id])
+
+
+def deleting_articles(origin):
+    """Whether a delete began with articles (whose parts go with them); None for a save."""
+    model = getattr(origin, "model", type(origin))
+    return origin is not None and issubclass(model, Article)
+
+
+@receiver(post_save, sender=Treatment, dispatch_uid="page-parts-treatment")
+@receiver(post_save, sender=Topic, dispatch_uid="page-parts-topic")
+def shared_part_changed(sender, instance, **kwargs):
+    """A treatment or a topic is shown on every article linked to it."""
+    store_parts_again(instance.articles.values("pk"))
+
+
+@receiver(post_delete, sender=Topic, dispatch_uid="page-parts-topic-gone")
+def topic_gone_parts(sender, instance, **kwargs):
+    # Its links went with no signal; their articles were noted before (note_topic_articles).
+    store_parts_again(instance._articles_before)
+
+
+@receiver(m2m_changed, sender=Article.topics.through, dispatch_uid="page-parts-topics")
+@receiver(m2m_changed, sender=Article.treatments.through, dispatch_uid="page-parts-treatments")
+def parts_linked(sender, instance, action, reverse, pk_set, **kwargs):
+    if action == "pre_clear" and reverse:
+        instance._parts_cleared = list(instance.articles.values_list("pk", flat=True))
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if not reverse:  # article.topics.add(...)
+        store_parts_again([instance.pk])
+    elif action == "post_clear":
+        store_parts_again(instance._parts_cleared)
+    else:  # topic.articles.add(...)
+        store_parts_again(pk_set)

@@ -154,12 +154,13 @@ class Command(BaseCommand):
             self.seed(self.first_free_number(), articles, comments)
             retire_cached_pages()
             # Bulk rows send no signals: build their search vectors and vocabulary here, and
-            # the stored "Related articles" lists, topics' first publish times and counts
-            # of comments shown.
+            # the stored "Related articles" lists, topics' first publish times, page parts
+            # and counts of comments shown.
             search_index.update_vectors()
             search_index.remember_words()
             Article.objects.all().refresh_related_reading()
             Topic.objects.all().refresh_readable_from()
+            Article.objects.all().refresh_page_parts()
             recount_threads(Article.objects.values_list("pk", flat=True))
         if connection.vendor == "postgresql":
             self.analyse()

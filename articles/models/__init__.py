@@ -1,6 +1,7 @@
 """Health content: articles, their sections, treatments, references and topics."""
 
 from .article import Article, TableOfContents, add_months
+from .page_parts import PageParts
 from .publication import ArticleStatus, is_published
 from .related import RELATED_SHOWN, RelatedReading
 from .section import RESERVED_ANCHORS, Section
@@ -13,6 +14,7 @@ __all__ = [
     "Article",
     "ArticleStatus",
     "ArticleTreatment",
+    "PageParts",
     "Reference",
     "RelatedReading",
     "Section",

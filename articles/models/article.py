@@ -13,15 +13,14 @@ import reversion
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Min, Prefetch, Q
+from django.db.models import Min, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from . import drafts, related
+from . import drafts, page_parts, related
 from .publication import DRAFT_WORKFLOW, WORKFLOW, ArticleStatus, is_published
 from .section import Section, normalise_line_endings
-from .topic import Topic
-from .treatment import ArticleTreatment, Reference, Treatment
+from .treatment import Treatment
 
 
 def add_months(day, months):
@@ -55,10 +54,6 @@ class TableOfContents:
     def urgent_advice(self):
         """The "when to get help" section readers are pointed to from the top, or None."""
         return next((section for section in self.sections if section.is_urgent_advice), None)
-
-
-# What the article page shows of a section (Article.table_of_contents and its template).
-SECTION_ON_PAGE = ("article", "parent", "order", "heading", "anchor", "kind", "body_html")
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -120,27 +115,20 @@ class ArticleQuerySet(models.QuerySet):
         related.refresh(self)
 
     def for_page(self):
-        """Everything the article page shows, in a fixed number of queries.
+        """Everything the article page shows, in one query: the article, its reviewer and
+        its stored page parts (topics, sections, treatments, references; see
+        models/page_parts.py), or four queries more for an article with no stored copy.
 
         Sections come with their stored HTML only: the page needs neither the text it was
         made from nor the search vectors, the largest columns of a long article.
         """
-        sections = Section.objects.only(*SECTION_ON_PAGE).order_by("order", "pk")
-        return (
-            self.defer("search_vector")
-            .select_related("reviewed_by")
-            .prefetch_related(
-                Prefetch("topics", queryset=Topic.objects.only("name", "slug")),
-                Prefetch("sections", queryset=sections),
-                Prefetch(
-                    "article_treatments",
-                    queryset=ArticleTreatment.objects.select_related("treatment").order_by(
-                        "order", "pk"
-                    ),
-                ),
-                Prefetch("references", queryset=Reference.objects.order_by("order", "pk")),
-            )
-        )
+        articles = self.defer("search_vector").select_related("reviewed_by", "page_parts")
+        articles._iterable_class = page_parts.PageIterable
+        return articles
+
+    def refresh_page_parts(self):
+        """Store again these articles' page parts (see models/page_parts.py)."""
+        page_parts.refresh(self)
 
 
 class Article(models.Model):
