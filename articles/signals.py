@@ -193,14 +193,21 @@ def topic_deleted(sender, instance, **kwargs):
 
 
 def store_parts_again(article_ids):
-    Article.objects.filter(pk__in=article_ids).refresh_page_parts()
+    """Store these articles' copies again. Cached pages are retired first, which takes the
+    public pages version's row until the change commits: two changes never store copies
+    side by side, so neither writes what the other is replacing."""
+    with transaction.atomic():
+        retire_cached_pages()
+        Article.objects.filter(pk__in=article_ids).refresh_page_parts()
 
 
 @receiver(post_save, sender=Article, dispatch_uid="page-parts-article")
-def article_saved_parts(sender, instance, raw=False, **kwargs):
+def article_saved_parts(sender, instance, created, **kwargs):
     # Its own row holds no part, but a history restore or a draft going live writes the
-    # parts around it: storing once more after the article is cheap and always right.
-    store_parts_again([instance.pk])
+    # parts around it: storing once more after the article is cheap and always right. A
+    # new article has none yet: it is read with the queries until its first part is saved.
+    if not created:
+        store_parts_again([instance.pk])
 
 
 @receiver(post_save, sender=Section, dispatch_uid="page-parts-section")
@@ -216,16 +223,38 @@ def part_changed(sender, instance, origin=None, **kwargs):
 
 
 def deleting_articles(origin):
-    """Whether a delete began with articles (whose parts go with them); None for a save."""
-    model = getattr(origin, "model", type(origin))
-    return origin is not None and issubclass(model, Article)
+    """Whether a delete began with articles (whose parts go with them)."""
+    return isinstance(origin, Article) or getattr(origin, "model", None) is Article
 
 
 @receiver(post_save, sender=Treatment, dispatch_uid="page-parts-treatment")
-@receiver(post_save, sender=Topic, dispatch_uid="page-parts-topic")
-def shared_part_changed(sender, instance, **kwargs):
-    """A treatment or a topic is shown on every article linked to it."""
+def treatment_changed(sender, instance, **kwargs):
+    """A treatment is shown on every article linked to it."""
     store_parts_again(instance.articles.values("pk"))
+
+
+# What an article's page shows of a topic.
+TOPIC_ON_PAGE = ("name", "slug")
+
+
+@receiver(pre_save, sender=Topic, dispatch_uid="page-parts-topic-before")
+def note_topic_as_shown(sender, instance, **kwargs):
+    instance._shown_as = None
+    if instance.pk is not None:
+        instance._shown_as = (
+            sender.objects.filter(pk=instance.pk).values_list(*TOPIC_ON_PAGE).first()
+        )
+
+
+@receiver(post_save, sender=Topic, dispatch_uid="page-parts-topic")
+def topic_saved(sender, instance, **kwargs):
+    """A renamed topic is shown on every article linked to it; its description on none.
+    Whatever the save wrote over, when it has an article to read is worked out again (a
+    restored old version of the topic holds an old one)."""
+    Topic.objects.filter(pk=instance.pk).refresh_readable_from()
+    shown_as = getattr(instance, "_shown_as", None)
+    if shown_as is not None and shown_as != tuple(getattr(instance, f) for f in TOPIC_ON_PAGE):
+        store_parts_again(instance.articles.values("pk"))
 
 
 @receiver(post_delete, sender=Topic, dispatch_uid="page-parts-topic-gone")

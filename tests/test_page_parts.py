@@ -9,9 +9,11 @@ the rows themselves (the copy removed), and finds the same page.
 import datetime
 import re
 from importlib import import_module
+from io import StringIO
 
 import pytest
 from django.apps import apps
+from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
@@ -79,8 +81,8 @@ def article():
         kind=Section.Kind.ALTERNATIVE_TREATMENTS,
         order=5,
     )
-    ArticleTreatmentFactory(article=article, treatment=TreatmentFactory(name="Heat"))
-    ArticleTreatmentFactory(article=article, treatment=TreatmentFactory(name="Ice packs"))
+    ArticleTreatmentFactory(article=article, treatment=TreatmentFactory(name="Heat"), order=1)
+    ArticleTreatmentFactory(article=article, treatment=TreatmentFactory(name="Ice packs"), order=2)
     ArticleTreatmentFactory(
         article=article,
         treatment=TreatmentFactory(name="Acupuncture", category=Treatment.Category.ALTERNATIVE),
@@ -133,7 +135,7 @@ CHANGES = {
         article=a, treatment=TreatmentFactory(name="Walking")
     ),
     "treatment link reordered": lambda a: save(
-        ArticleTreatment.objects.get(article=a, treatment__name="Heat"), order=50
+        ArticleTreatment.objects.get(article=a, treatment__name="Heat"), order=3
     ),
     "treatment unlinked": lambda a: a.treatments.remove(Treatment.objects.get(name="Heat")),
     "treatments cleared": lambda a: a.treatments.clear(),
@@ -235,3 +237,13 @@ def test_the_migration_stores_every_copy_as_they_are_kept(article):
 
     assert dict(PageParts.objects.values_list("article", "parts")) == kept
     assert set(kept) == {article.pk, scheduled.pk}
+
+
+def test_the_refresh_command_mends_a_copy_written_without_signals(client, article):
+    """As code without the signals would leave it (a deploy's old instances, a bulk write)."""
+    Section.objects.filter(article=article, heading="Causes").update(body_html="<p>Mended.</p>")
+    assert "Mended." not in page(client, article)
+
+    call_command("refresh_page_parts", stdout=StringIO())
+
+    assert "Mended." in assert_page_as_its_rows_make_it(client, article)

@@ -152,3 +152,15 @@ def test_the_migration_fills_it_as_it_is_kept(neck):
     assert dict(Topic.objects.values_list("slug", "readable_from")) == kept
     assert kept["empty"] is None
     assert kept["neck"] < kept["back"] < timezone.now() < kept["later"]
+
+
+def test_saving_a_topic_form_loaded_earlier_keeps_it_listed(client, neck):
+    """An editor's form for the topic was loaded before its first article was published:
+    saving it writes the old value back, and the save works it out again."""
+    loaded = Topic.objects.get(pk=neck.pk)
+    ArticleFactory().topics.add(neck)
+
+    loaded.description = "Neck pain and stiffness."
+    loaded.save()
+
+    assert listed_topics(client) == ["Neck"]

@@ -10,8 +10,13 @@ of any change to them (see articles.signals), as the "Related articles" lists ar
 The copy holds the rows exactly as the page would fetch them (the fields it reads), and is
 turned back into model instances in the article's prefetch cache: the page, the care card
 and every other reader of `article.sections.all()` work as before, on the same objects. An
-article with no copy yet (just created, or written by code that sends no signal before it
-calls `refresh`) is read with the four queries instead: never a page with parts missing.
+article with no usable copy (just created, stored in another shape, or written by code that
+sends no signal, such as a bulk import, before it calls `refresh`) is read with the four
+queries instead.
+
+A copy is only as fresh as the code that wrote the parts sent signals: after a deploy or a
+rollback during which code without these signals served editors, run
+`manage.py refresh_page_parts` (the deploy's `migrate` service does, see deploy/).
 """
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -107,16 +112,20 @@ class PageIterable(ModelIterable):
             without_copy = [
                 article for article in articles if not fill_prefetch_cache(article, models_)
             ]
-            prefetch_related_objects(without_copy, *part_queries(type(articles[0])))
+            if without_copy:
+                prefetch_related_objects(without_copy, *part_queries(type(articles[0])))
         yield from articles
 
 
 def concrete_fields(model, names=None):
-    fields = [field for field in model._meta.concrete_fields if field.name != "search_vector"]
-    if names is not None:
-        by_name = {field.name: field for field in fields}
-        fields = [by_name[name] for name in names]
-    return fields
+    """The model's stored fields (all, or those named), in the model's own order, which is
+    the order `Model.from_db` takes values in. A name the model lacks (a migration's
+    historical model, before the field was added) is left out."""
+    return [
+        field
+        for field in model._meta.concrete_fields
+        if field.name != "search_vector" and (names is None or field.name in names)
+    ]
 
 
 def rows_of(objects, fields):
@@ -125,13 +134,11 @@ def rows_of(objects, fields):
     return [{field.attname: field.value_from_object(obj) for field in fields} for obj in objects]
 
 
-def instances(model, fields, rows):
-    """Model instances as if fetched from the database, from stored rows."""
+def instances(model, fields, rows, db):
+    """Model instances as if fetched from database `db`, from stored rows."""
     attnames = [field.attname for field in fields]
     return [
-        model.from_db(
-            "default", attnames, [field.to_python(row[field.attname]) for field in fields]
-        )
+        model.from_db(db, attnames, [field.to_python(row[field.attname]) for field in fields])
         for row in rows
     ]
 
@@ -160,18 +167,21 @@ def fill_prefetch_cache(article, models):
     if parts.get("version") != PARTS_VERSION:
         return False
     section, topic, link, treatment, reference = models
+    db = article._state.db
     try:
-        treatments = instances(treatment, concrete_fields(treatment), parts["treatments"])
-        links = instances(link, concrete_fields(link), parts["article_treatments"])
+        treatments = instances(treatment, concrete_fields(treatment), parts["treatments"], db)
+        links = instances(link, concrete_fields(link), parts["article_treatments"], db)
         cached = {
-            "topics": instances(topic, concrete_fields(topic, TOPIC_FIELDS), parts["topics"]),
+            "topics": instances(topic, concrete_fields(topic, TOPIC_FIELDS), parts["topics"], db),
             "sections": instances(
-                section, concrete_fields(section, SECTION_FIELDS), parts["sections"]
+                section, concrete_fields(section, SECTION_FIELDS), parts["sections"], db
             ),
             "article_treatments": links,
-            "references": instances(reference, concrete_fields(reference), parts["references"]),
+            "references": instances(reference, concrete_fields(reference), parts["references"], db),
         }
-    except KeyError:  # stored before a model gained a field: the queries instead
+    except (KeyError, TypeError):  # stored before a model gained a field: the queries instead
+        return False
+    if len(links) != len(treatments):
         return False
     for each, its_treatment in zip(links, treatments, strict=True):
         each.treatment = its_treatment
