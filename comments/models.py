@@ -5,12 +5,11 @@ On a health site a published comment can hurt someone, so every comment starts a
 """
 
 import datetime
-from collections import defaultdict
 
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import IntegrityError, models, transaction
-from django.db.models import Count, F, OuterRef, Subquery, Value
+from django.db.models import Count, F, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -93,34 +92,12 @@ class ThreadPaginator(Paginator):
     """
 
     def __init__(self, article, per_page):
-        super().__init__(Comment.objects.filter(article=article).threads(), per_page)
+        super().__init__(Comment.objects.filter(article=article).threads_for_page(), per_page)
         self.article = article
 
     @cached_property
     def count(self):
         return self.article.comment_thread_count
-
-    def page(self, number):
-        """The page's threads, each with its visible replies (`visible_replies`), fetched
-        together in one query rather than a query for the threads and one for replies."""
-        page = super().page(number)
-        page_ids = page.object_list.values("pk")  # the page's slice, as a subquery
-        rows = (
-            Comment.objects.visible()
-            .filter(models.Q(pk__in=page_ids) | models.Q(parent__in=page_ids))
-            .select_related("author")
-            .order_by("created_at", "pk")
-        )
-        threads, replies = [], defaultdict(list)
-        for comment in rows:
-            if comment.parent_id is None:
-                threads.append(comment)
-            else:
-                replies[comment.parent_id].append(comment)
-        for thread in threads:
-            thread.visible_replies = replies[thread.pk]
-        page.object_list = threads
-        return page
 
 
 class CommentQuerySet(models.QuerySet):
@@ -145,9 +122,23 @@ class CommentQuerySet(models.QuerySet):
         """What readers see: approved, and not hidden by readers' reports."""
         return self.filter(status=Comment.Status.APPROVED, hidden_by_reports=False)
 
-    def threads(self):
-        """Top-level visible comments, oldest first."""
-        return self.visible().filter(parent=None).order_by("created_at", "pk")
+    def threads_for_page(self):
+        """Top-level visible comments, oldest first, each with its visible replies prefetched."""
+        return (
+            self.visible()
+            .filter(parent=None)
+            .select_related("author")
+            .prefetch_related(
+                Prefetch(
+                    "replies",
+                    queryset=Comment.objects.visible()
+                    .select_related("author")
+                    .order_by("created_at", "pk"),
+                    to_attr="visible_replies",
+                )
+            )
+            .order_by("created_at", "pk")
+        )
 
     def awaiting_moderation(self):
         return self.filter(
