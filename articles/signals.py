@@ -72,16 +72,22 @@ def person_deleted(sender, **kwargs):
 RANKED_BY = ("status", "published_at", "title")
 
 
-def work_out_again(pages):
-    """Work out these articles' lists again, in the transaction of the change.
+def in_step_with_the_change(store_again):
+    """Run `store_again`, which writes what pages read (related lists, page parts), in the
+    transaction of the change.
 
-    Cached pages are retired first (the lists are on them), which also takes the public
-    pages version's row until the change commits: two changes never work out overlapping
-    lists side by side, so neither writes a list from what the other is replacing.
+    Cached pages are retired first (what is stored is on them), which also takes the public
+    pages version's row until the change commits: two changes never store overlapping
+    copies side by side, so neither writes from what the other is replacing.
     """
     with transaction.atomic():
         retire_cached_pages()
-        pages.refresh_related_reading()
+        store_again()
+
+
+def work_out_again(pages):
+    """Work out these articles' "Related articles" lists again."""
+    in_step_with_the_change(pages.refresh_related_reading)
 
 
 def refresh_lists_around(article_ids, topic_ids):
@@ -193,12 +199,8 @@ def topic_deleted(sender, instance, **kwargs):
 
 
 def store_parts_again(article_ids):
-    """Store these articles' copies again. Cached pages are retired first, which takes the
-    public pages version's row until the change commits: two changes never store copies
-    side by side, so neither writes what the other is replacing."""
-    with transaction.atomic():
-        retire_cached_pages()
-        Article.objects.filter(pk__in=article_ids).refresh_page_parts()
+    """Store these articles' copies of their page parts again."""
+    in_step_with_the_change(Article.objects.filter(pk__in=article_ids).refresh_page_parts)
 
 
 @receiver(post_save, sender=Article, dispatch_uid="page-parts-article")
