@@ -1,5 +1,7 @@
 """Readers report comments: once per reader, and enough reports hide one until approved again."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils.html import escape
@@ -8,7 +10,7 @@ from articles.models import Article
 from comments.models import Comment
 
 from .comment_forms import comment_bodies, page, report
-from .factories import ArticleFactory, CommentFactory, ModeratorFactory
+from .factories import ArticleFactory, ClinicianReplyFactory, CommentFactory, ModeratorFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -97,3 +99,15 @@ def test_reporting_needs_a_post(client):
     response = client.get(reverse("comments:report", args=[comment.pk]))
 
     assert response.status_code == 405
+
+
+def test_each_report_button_posts_to_its_own_comment(client, article):
+    thread = CommentFactory(article=article, approved=True)
+    reply = CommentFactory(article=article, parent=thread, approved=True)
+    ClinicianReplyFactory(parent=thread)
+
+    html = page(client, article)
+
+    actions = re.findall(r'<form method="post" action="([^"]*)" class="report-form">', html)
+    # Clinicians' replies are answered by moderators, not reported.
+    assert actions == [reverse("comments:report", args=[pk]) for pk in (thread.pk, reply.pk)]
