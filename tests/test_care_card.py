@@ -7,10 +7,12 @@ from html import unescape
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article, Section, Treatment
 from triage.engine import triage
-from triage.models import Question, RedFlag
+from triage.models import Advice, Question, RedFlag
 
 from .factories import ArticleFactory, SectionFactory, TopicFactory
 from .page_cache_helpers import save
@@ -131,6 +133,41 @@ def test_a_clinician_rewording_a_red_flag_changes_every_card_at_once(client):
 
     html = client.get(article.get_absolute_url()).content.decode()
     assert "<li>a numb bottom, genitals or inner thighs</li>" in html
+
+
+def test_articles_of_the_same_topics_share_one_card_built_once(client):
+    first, second = back_pain_article(), back_pain_article()
+    client.get(first.get_absolute_url())
+
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(second.get_absolute_url()).content.decode()
+
+    assert not [query for query in queries if "triage_" in query["sql"]]
+    assert care_card(html) == care_card(client.get(first.get_absolute_url()).content.decode())
+
+
+def test_a_red_flag_change_reaches_the_card_of_an_article_not_shown_since(client):
+    first, second = back_pain_article(), back_pain_article()
+    client.get(first.get_absolute_url())  # the topics' card is built and kept
+
+    save(RedFlag.objects.get(slug="saddle_numbness"), noticed="a numb bottom or genitals")
+    save(Advice.objects.get(disposition="gp"), care_card_heading="See a GP this week if:")
+
+    (_, _, emergency), _, (_, gp_heading, _) = care_card(
+        client.get(second.get_absolute_url()).content.decode()
+    )
+    assert "a numb bottom or genitals" in emergency
+    assert gp_heading == "See a GP this week if:"
+
+
+def test_new_help_line_numbers_reach_a_kept_card(client, settings):
+    first, second = back_pain_article(), back_pain_article()
+    client.get(first.get_absolute_url())
+
+    settings.EMERGENCY_NUMBER = "112"
+
+    (_, emergency, _), *_ = care_card(client.get(second.get_absolute_url()).content.decode())
+    assert emergency == "Call 112 or go to A&E now if you have any of these:"
 
 
 def test_a_switched_off_red_flag_leaves_the_card(client):

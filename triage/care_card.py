@@ -6,14 +6,20 @@ checker's advice (numbers filled in from settings) and listing the red flags at 
 in their own plain words.
 """
 
+import threading
 from dataclasses import dataclass
 
+from django.conf import settings
+
 from governance.helplines import fill_in_numbers
+from pagecache.pages import current_version
 
 from .engine import Disposition
-from .models import Advice, RedFlag
+from .models import RedFlag
 
 TIERS = (Disposition.EMERGENCY, Disposition.URGENT, Disposition.GP)
+# Care cards kept per public pages version: one for each set of topics articles have.
+MAX_KEPT_CARE_CARDS = 256
 
 
 @dataclass(frozen=True)
@@ -26,17 +32,60 @@ class Tier:
 def care_card_for(article):
     """The article's care card tiers (empty if none of its topics has red flags).
 
-    Remembered on the article, so the page's pointer and the card itself cost two queries
-    between them.
+    Remembered on the article for the page's pointer and the card itself, and in this
+    process for the articles of the same topics (`CareCards`).
     """
     if not hasattr(article, "_care_card"):
-        topics = list(article.topics.all())  # prefetched with the article's page
-        red_flags = RedFlag.objects.for_topics(topics) if topics else ()
-        article._care_card = build_care_card(red_flags)
+        # Topics prefetched with the article's page.
+        topic_ids = frozenset(topic.pk for topic in article.topics.all())
+        article._care_card = care_cards.for_topics(topic_ids) if topic_ids else ()
     return article._care_card
 
 
+class CareCards:
+    """The care cards of the current public pages version, by set of topics.
+
+    Every article of a topic shows the same card, and it changes only with the red flags
+    and advice, whose every change raises the public pages version: so a card is built
+    once per version rather than with two queries on every render. A card is as fresh as
+    a cached page, which holds the same card: a change reaches every process as soon as
+    it knows the new version (at once with Redis, else within a second).
+    """
+
+    def __init__(self):
+        self.lock = threading.Lock()  # a threaded server shares one memory
+        self.clear()
+
+    def clear(self):
+        self.version = None
+        self.cards = {}
+
+    def for_topics(self, topic_ids):
+        version = current_version()
+        # The numbers are settings: a change to them needs no new version.
+        key = (topic_ids, settings.EMERGENCY_NUMBER, settings.URGENT_NUMBER)
+        with self.lock:
+            if version != self.version:
+                self.clear()
+            card = self.cards.get(key)
+        if card is not None:
+            return card
+        # Built after the version was read: a change that committed since is in the card
+        # already, and one committing later raises the version again.
+        card = build_care_card(RedFlag.objects.for_topics(topic_ids).with_care_card_heading())
+        with self.lock:
+            if version == self.version or self.version is None:
+                self.version = version
+                if len(self.cards) < MAX_KEPT_CARE_CARDS:
+                    self.cards[key] = card
+        return card
+
+
+care_cards = CareCards()
+
+
 def build_care_card(red_flags):
+    """The tiers for these red flags, each with its level's `care_card_heading`."""
     most_urgent = {}
     for red_flag in red_flags:
         # A sign in two of the article's topics is listed once, at its more urgent level.
@@ -45,7 +94,7 @@ def build_care_card(red_flags):
             most_urgent[red_flag.slug] = red_flag
     if not most_urgent:
         return ()
-    headings = dict(Advice.objects.values_list("disposition", "care_card_heading"))
+    headings = {red_flag.level: red_flag.care_card_heading for red_flag in most_urgent.values()}
     tiers = []
     for level in TIERS:
         signs = tuple(

@@ -354,6 +354,14 @@ class RedFlagQuerySet(models.QuerySet):
         """The live red flags of these topics, each once."""
         return self.live().filter(topic__in=topics).distinct()
 
+    def with_care_card_heading(self):
+        """Each with the care card heading of its level's advice (None if it has none), so
+        a care card costs one query."""
+        headings = Advice.objects.filter(disposition=models.OuterRef("level"))
+        return self.annotate(
+            care_card_heading=models.Subquery(headings.values("care_card_heading")[:1])
+        )
+
     def matchers(self):
         """The live red flags that readers' words can be matched against, as the pure
         matcher's values. One query; the phrases are stemmed once per version of the rows,
