@@ -5,6 +5,7 @@ import secrets
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -76,13 +77,13 @@ def start_server(env):
     port = free_port()
     command = [str(GUNICORN), "--config", "deploy/gunicorn.conf.py", "spasmcms.wsgi"]
     command += ["--bind", f"127.0.0.1:{port}", "--workers", "1"]  # override the config
+    # Into a file, not a pipe: a pipe nobody reads fills up (64 kB of warnings while the
+    # cache is down, say) and the server then hangs on its next log line.
+    output = tempfile.TemporaryFile()  # noqa: SIM115 (read after the server stops)
     process = subprocess.Popen(
-        command,
-        cwd=PROJECT_DIR,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
+        command, cwd=PROJECT_DIR, env=env, stdout=output, stderr=subprocess.STDOUT
     )
+    process.output = output
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
@@ -91,12 +92,19 @@ def start_server(env):
         except OSError:
             time.sleep(0.1)
     process.kill()
-    raise AssertionError(process.stdout.read().decode())
+    process.wait()
+    raise AssertionError(server_output(process))
 
 
 def stop_server(process):
     process.terminate()
     process.wait(timeout=10)
+
+
+def server_output(process):
+    """What a server from `start_server` has written so far."""
+    process.output.seek(0)
+    return process.output.read().decode(errors="replace")
 
 
 def signed_start_stamp(seconds_ago=10):

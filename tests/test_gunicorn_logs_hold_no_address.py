@@ -19,7 +19,7 @@ from gunicorn.config import Config
 
 from spasmcms.gunicorn_logging import AddressFreeLogger, redact_addresses
 
-from .servers import manage, production_env, start_server, stop_server
+from .servers import manage, production_env, server_output, start_server, stop_server
 
 pytestmark = pytest.mark.database_independent
 
@@ -99,7 +99,7 @@ def test_gunicorn_writes_no_address_for_bad_or_good_requests(
         statuses = [request(base, raw) for raw, _ in BAD_AND_GOOD_REQUESTS]
     finally:
         stop_server(process)
-    output = process.stdout.read().decode(errors="replace")
+    output = server_output(process)
 
     assert [status.split()[1] for status in statuses] == [s for _, s in BAD_AND_GOOD_REQUESTS]
     # The server did write about these requests: the test looks at real lines.
