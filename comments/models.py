@@ -354,6 +354,10 @@ class Comment(models.Model):
         return True
 
 
+# Comments whose old reports are forgotten in one statement (`CommentReport.delete_old`).
+DELETE_OLD_BATCH = 5_000
+
+
 class CommentReport(models.Model):
     """One client's report of one comment, kept until a moderator decides on the comment.
 
@@ -393,16 +397,20 @@ class CommentReport(models.Model):
                 .order_by("pk")
                 .values_list("pk", flat=True)
             )
-            old = old.filter(comment_id__in=comments)
-            old_count = (
-                old.filter(comment_id=OuterRef("pk"))
-                .order_by()
-                .values("comment_id")
-                .annotate(reports=Count("pk"))
-                .values("reports")
-            )
-            Comment.objects.filter(pk__in=comments).update(
-                report_count=Greatest(F("report_count") - Subquery(old_count), Value(0))
-            )
-            deleted, _ = old.delete()
+            deleted = 0
+            # In batches: a statement holds at most 65,535 values bound on the server.
+            for start in range(0, len(comments), DELETE_OLD_BATCH):
+                batch = comments[start : start + DELETE_OLD_BATCH]
+                old_of_batch = old.filter(comment_id__in=batch)
+                old_count = (
+                    old_of_batch.filter(comment_id=OuterRef("pk"))
+                    .order_by()
+                    .values("comment_id")
+                    .annotate(reports=Count("pk"))
+                    .values("reports")
+                )
+                Comment.objects.filter(pk__in=batch).update(
+                    report_count=Greatest(F("report_count") - Subquery(old_count), Value(0))
+                )
+                deleted += old_of_batch.delete()[0]
         return deleted

@@ -216,3 +216,18 @@ def test_reports_within_the_keeping_time_stay(client, comment):
     comment.refresh_from_db()
     assert comment.report_count == 1
     assert CommentReport.objects.count() == 1
+
+
+def test_old_reports_of_many_comments_are_deleted_in_batches(client, article, monkeypatch):
+    monkeypatch.setattr("comments.models.DELETE_OLD_BATCH", 2)
+    reported = CommentFactory.create_batch(5, article=article, approved=True)
+    for comment in reported:
+        report(client, comment, address="198.51.100.1")
+    CommentReport.objects.update(reported_on=timezone.localdate() - datetime.timedelta(days=31))
+    out = io.StringIO()
+
+    call_command("delete_old_reports", stdout=out)
+
+    assert out.getvalue().strip() == "5 reports older than 30 days deleted."
+    assert not CommentReport.objects.exists()
+    assert {c.report_count for c in Comment.objects.filter(pk__in=[c.pk for c in reported])} == {0}
