@@ -13,8 +13,8 @@ from django.core.cache import cache
 from django.test import Client
 from django.test.utils import override_settings
 
+from pagecache.kept import forget_everything_kept
 from pagecache.middleware import local_pages
-from triage.care_card import care_cards
 
 from .factories import ClinicianFactory
 from .servers import PROJECT_DIR, manage, production_env
@@ -114,15 +114,15 @@ def settings_for_tests():
 @pytest.fixture(autouse=True)
 def fresh_cache():
     """Rate limits and report counts live in the cache: every test starts with it empty,
-    and with no page or care card kept in this process's memory (a test's database is
+    and with no page or other value kept in this process's memory (a test's database is
     rolled back, so the next test's pages version may have the same number)."""
     cache.clear()
     local_pages.clear()
-    care_cards.clear()
+    forget_everything_kept()
     yield
     cache.clear()
     local_pages.clear()
-    care_cards.clear()
+    forget_everything_kept()
 
 
 @pytest.fixture

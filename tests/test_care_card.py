@@ -2,6 +2,7 @@
 checker reads, in three tiers, with the help-line numbers from settings only."""
 
 import re
+import time
 from html import unescape
 
 import pytest
@@ -11,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article, Section, Treatment
+from pagecache import kept
 from triage.engine import triage
 from triage.models import Advice, Question, RedFlag
 
@@ -158,6 +160,19 @@ def test_a_red_flag_change_reaches_the_card_of_an_article_not_shown_since(client
     )
     assert "a numb bottom or genitals" in emergency
     assert gp_heading == "See a GP this week if:"
+
+
+def test_a_change_behind_the_sites_back_reaches_a_kept_card_within_a_minute(client, monkeypatch):
+    first, second = back_pain_article(), back_pain_article()
+    client.get(first.get_absolute_url())
+    # An update() sends no signal, as SQL typed into a database shell would not.
+    RedFlag.objects.filter(slug="saddle_numbness").update(noticed="a numb bottom or genitals")
+    started = time.monotonic()
+
+    monkeypatch.setattr(kept, "monotonic", lambda: started + kept.KEPT_SECONDS)
+
+    (_, _, emergency), *_ = care_card(client.get(second.get_absolute_url()).content.decode())
+    assert "a numb bottom or genitals" in emergency
 
 
 def test_new_help_line_numbers_reach_a_kept_card(client, settings):

@@ -5,6 +5,8 @@ version, the red flags' words only when an answer is repeated in them."""
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Treatment
@@ -48,16 +50,28 @@ def article_suggesting(topic, treatment_name, **fields):
 def test_a_self_care_result_costs_a_few_queries_once_its_reading_is_known(
     client, back_pain_articles, django_assert_max_num_queries
 ):
-    """The questions, the advice, the public pages version and the anonymous count (an
-    update, in a savepoint here). No red flag's words, as no answer led anywhere, and the
-    reading is the one the first result read."""
+    """The anonymous count only (an update, in a savepoint here): the questions, the
+    advice, the red flags' words and the reading are the ones the first result read, for
+    the same public pages version."""
     submit(client, **SELF_CARE)
 
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(3):
         response = submit(client, **SELF_CARE)
 
     assert disposition_of(response) == "self_care"
     assert response.content.decode().count("#treatment-") == 24
+
+
+def test_the_rules_are_read_once_per_public_pages_version(client, back_pain_articles):
+    submit(client, fever="yes")
+
+    with CaptureQueriesContext(connection) as queries:
+        response = submit(client, fever="yes")
+
+    assert disposition_of(response) == "urgent"
+    assert not [query for query in queries if "triage_question" in query["sql"]]
+    assert not [query for query in queries if "triage_advice" in query["sql"]]
+    assert not [query for query in queries if "triage_redflag" in query["sql"]]
 
 
 def test_a_yes_is_still_repeated_in_its_red_flags_words(client, back_pain_articles):

@@ -6,20 +6,17 @@ checker's advice (numbers filled in from settings) and listing the red flags at 
 in their own plain words.
 """
 
-import threading
 from dataclasses import dataclass
 
 from django.conf import settings
 
 from governance.helplines import fill_in_numbers
-from pagecache.pages import current_version
+from pagecache.kept import KeptPerVersion
 
 from .engine import Disposition
 from .models import RedFlag
 
 TIERS = (Disposition.EMERGENCY, Disposition.URGENT, Disposition.GP)
-# Care cards kept per public pages version: one for each set of topics articles have.
-MAX_KEPT_CARE_CARDS = 256
 
 
 @dataclass(frozen=True)
@@ -33,55 +30,25 @@ def care_card_for(article):
     """The article's care card tiers (empty if none of its topics has red flags).
 
     Remembered on the article for the page's pointer and the card itself, and in this
-    process for the articles of the same topics (`CareCards`).
+    process for the articles of the same topics (`care_cards`).
     """
     if not hasattr(article, "_care_card"):
         # Topics prefetched with the article's page.
         topic_ids = frozenset(topic.pk for topic in article.topics.all())
-        article._care_card = care_cards.for_topics(topic_ids) if topic_ids else ()
+        # The numbers are settings: a change to them needs no new version.
+        key = (topic_ids, settings.EMERGENCY_NUMBER, settings.URGENT_NUMBER)
+        article._care_card = care_cards.get(key) if topic_ids else ()
     return article._care_card
 
 
-class CareCards:
-    """The care cards of the current public pages version, by set of topics.
-
-    Every article of a topic shows the same card, and it changes only with the red flags
-    and advice, whose every change raises the public pages version: so a card is built
-    once per version rather than with two queries on every render. A card is as fresh as
-    a cached page, which holds the same card: a change reaches every process as soon as
-    it knows the new version (at once with Redis, else within a second).
-    """
-
-    def __init__(self):
-        self.lock = threading.Lock()  # a threaded server shares one memory
-        self.clear()
-
-    def clear(self):
-        self.version = None
-        self.cards = {}
-
-    def for_topics(self, topic_ids):
-        version = current_version()
-        # The numbers are settings: a change to them needs no new version.
-        key = (topic_ids, settings.EMERGENCY_NUMBER, settings.URGENT_NUMBER)
-        with self.lock:
-            if version != self.version:
-                self.clear()
-            card = self.cards.get(key)
-        if card is not None:
-            return card
-        # Built after the version was read: a change that committed since is in the card
-        # already, and one committing later raises the version again.
-        card = build_care_card(RedFlag.objects.for_topics(topic_ids).with_care_card_heading())
-        with self.lock:
-            if version == self.version or self.version is None:
-                self.version = version
-                if len(self.cards) < MAX_KEPT_CARE_CARDS:
-                    self.cards[key] = card
-        return card
+def build_topics_care_card(key):
+    topic_ids, _, _ = key
+    return build_care_card(RedFlag.objects.for_topics(topic_ids).with_care_card_heading())
 
 
-care_cards = CareCards()
+# Every article of a topic shows the same card: built once per public pages version
+# (`pagecache.kept`) rather than with a query on every render.
+care_cards = KeptPerVersion(build_topics_care_card)
 
 
 def build_care_card(red_flags):

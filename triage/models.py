@@ -12,6 +12,7 @@ Weakening the safety net (deleting a test case, changing what one checks, switch
 lowering a red flag) waits for a second clinician: see `four_eyes.py`.
 """
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 from django.core.exceptions import ValidationError
@@ -27,6 +28,7 @@ from governance.helplines import (
     literal_helpline_message,
     literal_helplines,
 )
+from pagecache.kept import KeptPerVersion
 
 from . import red_flags as matching
 from .engine import AnswerKind, Disposition, Rule, triage
@@ -555,6 +557,38 @@ class DailyYesCount(DailyCount):
 
     def __str__(self):
         return f"{self.date}: {self.question_slug}"
+
+
+@dataclass(frozen=True)
+class CheckerRules:
+    """What the symptom checker asks and answers with, as clinicians last saved it.
+
+    Shared by every request of a public pages version (`checker_rules`): nothing may
+    change these rows or their values.
+    """
+
+    questions: tuple  # the questions asked, in order (`Question.objects.asked()`)
+    advice: dict  # disposition value: its `Advice`
+    signs: dict  # a red-flag question's slug: the red flag's own words for a yes
+
+
+def read_checker_rules(key=()):
+    questions = tuple(Question.objects.asked())
+    return CheckerRules(
+        questions=questions,
+        advice={advice.disposition: advice for advice in Advice.objects.all()},
+        signs=dict(
+            RedFlag.objects.live()
+            .filter(question__in=questions)
+            .values_list("question__slug", "noticed")
+        ),
+    )
+
+
+# The questions, advice and red flags change only by a clinician's save, which raises the
+# public pages version: read once per version (`pagecache.kept`), as fresh as the cached
+# checker form they make, rather than with three queries on every answer sent.
+checker_rules = KeptPerVersion(read_checker_rules, max_kept=1)
 
 
 def record_outcome(outcome, today=None):

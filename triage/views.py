@@ -15,7 +15,7 @@ from pagecache.pages import current_version, next_change_by_clock, public_form, 
 
 from .engine import AnswerKind, triage
 from .forms import TriageForm
-from .models import Advice, Question, RedFlag, record_outcome
+from .models import checker_rules, record_outcome
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ def checker(request):
     for a later GET would mean storing them or putting them in a URL. A yes to a red flag
     gives its result at once, whatever else is missing or wrong on the form.
     """
-    questions = list(Question.objects.asked())
+    questions = checker_rules.get().questions
     if request.method != "POST":
         return render_checker(request, {"form": TriageForm(None, questions=questions)})
     return answered(request, questions)
@@ -58,7 +58,7 @@ def checker_after_expired_token(request):
     token. But a yes to a red flag is not sent back to wait for another press: its advice
     is shown straight away (still refused as a request, and still counting nothing).
     """
-    questions = list(Question.objects.asked())
+    questions = checker_rules.get().questions
     sent = TriageForm(request.POST, questions=questions)
     if sent.red_flags_given():
         return result(request, sent, count=False, token_expired=True, status=403)
@@ -104,18 +104,13 @@ def result(request, form, *, count, token_expired=False, status=200):
     """The result page for the answers that could be read, and what could not be used."""
     answers = form.answers()
     outcome = triage(answers, [question.as_rule() for question in form.questions])
-    advice = Advice.objects.filter(disposition=outcome.disposition).first()
+    rules = checker_rules.get()
+    advice = rules.advice.get(outcome.disposition)
     suggest_treatments = advice is not None and advice.show_treatments
     topic = settings.SYMPTOM_CHECKER_TOPIC
     weeks = answers.get("duration_weeks")
-    # The red flags' words repeat the answers that led somewhere: none to look up without.
-    signs = {}
-    if outcome.reasons:
-        signs = dict(
-            RedFlag.objects.live()
-            .filter(question__in=form.questions)
-            .values_list("question__slug", "noticed")
-        )
+    # The red flags' words repeat the answers that led somewhere.
+    signs = rules.signs
     context = {
         "outcome": outcome,
         "advice": advice,
