@@ -36,17 +36,17 @@ def checker(request):
     for a later GET would mean storing them or putting them in a URL. A yes to a red flag
     gives its result at once, whatever else is missing or wrong on the form.
     """
-    questions = checker_rules.get().questions
+    rules = checker_rules.get()
     if request.method != "POST":
-        return render_checker(request, {"form": TriageForm(None, questions=questions)})
-    return answered(request, questions)
+        return render_checker(request, {"form": TriageForm(None, questions=rules.questions)})
+    return answered(request, rules)
 
 
 @cache_control(private=True, no_store=True)  # the answers are the reader's own
-def answered(request, questions):
-    form = TriageForm(request.POST, questions=questions)
+def answered(request, rules):
+    form = TriageForm(request.POST, questions=rules.questions)
     if form.gives_advice():
-        return result(request, form, count=True)
+        return result(request, form, rules, count=True)
     return render_checker(request, {"form": form})
 
 
@@ -58,10 +58,11 @@ def checker_after_expired_token(request):
     token. But a yes to a red flag is not sent back to wait for another press: its advice
     is shown straight away (still refused as a request, and still counting nothing).
     """
-    questions = checker_rules.get().questions
+    rules = checker_rules.get()
+    questions = rules.questions
     sent = TriageForm(request.POST, questions=questions)
     if sent.red_flags_given():
-        return result(request, sent, count=False, token_expired=True, status=403)
+        return result(request, sent, rules, count=False, token_expired=True, status=403)
     initial = {question.slug: request.POST.get(question.slug, "")[:10] for question in questions}
     form = TriageForm(initial=initial, questions=questions)
     return render_checker(request, {"form": form, "token_expired": True}, status=403)
@@ -100,11 +101,11 @@ def reason_words(rule, signs, weeks):
     return rule.said.replace("{weeks}", str(weeks))
 
 
-def result(request, form, *, count, token_expired=False, status=200):
-    """The result page for the answers that could be read, and what could not be used."""
+def result(request, form, rules, *, count, token_expired=False, status=200):
+    """The result page for the answers that could be read, and what could not be used,
+    with the `rules` (`checker_rules`) the form was built from."""
     answers = form.answers()
     outcome = triage(answers, [question.as_rule() for question in form.questions])
-    rules = checker_rules.get()
     advice = rules.advice.get(outcome.disposition)
     suggest_treatments = advice is not None and advice.show_treatments
     topic = settings.SYMPTOM_CHECKER_TOPIC
