@@ -135,12 +135,13 @@ def current_version():
 
 def read_version():
     """The cache's copy of the version, or else the database's, copied to the cache for
-    a moment."""
+    a moment. A cache that failed to answer is not asked again to keep a copy: every call
+    to a cache that is down may wait out its timeout, and readers would wait twice."""
     try:
         version = cache.get(PublicPagesVersion.CACHE_KEY)
     except Exception:
         logger.warning("Cache unavailable: version read from the database", exc_info=True)
-        version = None
+        return PublicPagesVersion.current()
     if version is not None:
         return version
     version = PublicPagesVersion.current()
