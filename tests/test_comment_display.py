@@ -111,6 +111,52 @@ def test_replies_that_are_not_approved_are_not_shown(client, article):
     assert "Response from a clinician" not in html
 
 
+def test_each_threads_replies_are_shown_under_it_oldest_first(client, article):
+    first = CommentFactory(article=article, body="First question", approved=True)
+    second = CommentFactory(article=article, body="Second question", approved=True)
+    later = ClinicianReplyFactory(parent=first, body="Later answer")
+    earlier = ClinicianReplyFactory(parent=first, body="Earlier answer")
+    Comment.objects.filter(pk=earlier.pk).update(
+        created_at=later.created_at - timezone.timedelta(hours=1)
+    )
+    ClinicianReplyFactory(parent=second, body="Answer to the second")
+
+    html = page(client, article)
+
+    assert comment_bodies(html) == [
+        "<p>First question</p>",
+        "<p>Earlier answer</p>",
+        "<p>Later answer</p>",
+        "<p>Second question</p>",
+        "<p>Answer to the second</p>",
+    ]
+    second_thread = html.split(f'id="comment-{second.pk}"')[1]
+    assert "Earlier answer" not in second_thread
+
+
+def test_a_clinician_with_no_name_on_their_account_is_shown_by_the_name_on_the_reply(
+    client, article
+):
+    clinician = ClinicianFactory(first_name="", last_name="")
+    question = CommentFactory(article=article, body="Should I rest?", approved=True)
+    ClinicianReplyFactory(parent=question, author=clinician, display_name="Clinic team")
+
+    html = page(client, article)
+
+    assert "<strong><bdi>Clinic team</bdi></strong>" in html
+
+
+def test_the_day_a_comment_was_sent_is_shown_in_the_sites_time_zone(client, article, settings):
+    settings.TIME_ZONE = "Europe/London"
+    comment = CommentFactory(article=article, approved=True)
+    summer_night = timezone.datetime(2026, 6, 30, 23, 30, tzinfo=timezone.UTC)
+    Comment.objects.filter(pk=comment.pk).update(created_at=summer_night)
+
+    html = page(client, article)
+
+    assert '<time datetime="2026-07-01T00:30:00+01:00">1 July 2026</time>' in html
+
+
 # Query counts
 
 

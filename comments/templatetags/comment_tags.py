@@ -1,6 +1,5 @@
 from django import template
 from django.conf import settings
-from django.urls import reverse
 
 from pagecache.pages import rendered_with
 
@@ -26,7 +25,6 @@ def comments_section(context, article):
         form = context.get("comment_form") or CommentForm()
     messages = list(context.get("messages") or ())
     comments_page = threads.get_page(request.GET.get("comments"))
-    give_report_urls(comments_page)
     # A page number past the last shows the last page: cached once, as that page.
     rendered_with(request, comments=comments_page.number)
     return {
@@ -42,16 +40,6 @@ def comments_section(context, article):
         "comment_form": form,
         "empty_form_html": empty_form_html() if form and not form.is_bound else None,
     }
-
-
-def give_report_urls(comments_page):
-    """Give each comment shown, replies too, the address of its report button: reversed
-    once for the page, since reversing it for each of twenty comments took two fifths of
-    the comment list's render."""
-    before, _, after = reverse("comments:report", args=[0]).rpartition("/0/")
-    for thread in comments_page:
-        for comment in (thread, *thread.visible_replies):
-            comment.report_url = f"{before}/{comment.pk}/{after}"
 
 
 def is_red_flag_advice(message):
