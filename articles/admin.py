@@ -16,9 +16,17 @@ from governance.roles import staff_name
 
 from . import checks, readability
 from .admin_compare import CompareContentsMixin
-from .content import ArticleContent, SectionContent
+from .content import ArticleContent, SectionContent, coded
 from .markdown import render_markdown
-from .models import Article, ArticleTreatment, Reference, Section, Topic, Treatment
+from .models import (
+    Article,
+    ArticleTreatment,
+    ClinicalCode,
+    Reference,
+    Section,
+    Topic,
+    Treatment,
+)
 from .models.section import normalise_line_endings
 
 # How long an open change page counts as "being edited" for the notice to others.
@@ -169,6 +177,15 @@ class ReferenceInline(LockedWhileDrafted, admin.TabularInline):
     ordering = ["order", "pk"]
 
 
+class ClinicalCodeInline(LockedWhileDrafted, admin.TabularInline):
+    """The diagnoses the article is written for, so that health records can link to it."""
+
+    model = ClinicalCode
+    extra = 0
+    fields = ["order", "system", "code", "display_name"]
+    ordering = ["order", "pk"]
+
+
 class ArticleForm(forms.ModelForm):
     """Offers only the statuses this user may move the article to, and checks it again;
     refuses a save over someone else's newer one; refuses to publish an unsafe page.
@@ -263,6 +280,7 @@ class ArticleForm(forms.ModelForm):
         sections = kept_rows(Section)
         treatments = kept_rows(ArticleTreatment)
         references = kept_rows(Reference)
+        codes = kept_rows(ClinicalCode)
         topics = self.cleaned_data.get("topics")
         return ArticleContent(
             title=self.cleaned_data.get("title", self.instance.title),
@@ -288,6 +306,13 @@ class ArticleForm(forms.ModelForm):
             references=stored.references
             if references is None and stored
             else tuple(row.get("title", "") for row in references or [] if row.get("title")),
+            codes=stored.codes
+            if codes is None and stored
+            else tuple(
+                coded(row["system"], row["code"], row.get("display_name", ""))
+                for row in sorted(codes or [], key=lambda row: row.get("order") or 0)
+                if row.get("system") and row.get("code")
+            ),
             topic_slugs=frozenset(topic.slug for topic in topics)
             if topics is not None
             else (stored.topic_slugs if stored else frozenset()),
@@ -334,7 +359,7 @@ class ArticleAdmin(CompareContentsMixin, HistoryAdmin):
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["topics", "related_articles"]
     date_hierarchy = "published_at"
-    inlines = [SectionInline, ArticleTreatmentInline, ReferenceInline]
+    inlines = [SectionInline, ArticleTreatmentInline, ReferenceInline, ClinicalCodeInline]
     fieldsets = [
         ("Before you publish", {"fields": ["content_checks", "readability"]}),
         (None, {"fields": ["title", "slug", "standfirst", "loaded_version"]}),

@@ -27,6 +27,14 @@ class SectionContent:
         return self.kind == "urgent_advice"
 
 
+def coded(system, code, display_name):
+    """A clinical code as editors compare it, e.g. "ICD-10-CM M62.830: Muscle spasm of back"."""
+    from .models.clinical_code import CodeSystem  # the models use this module
+
+    system_name = CodeSystem(system).label if system in CodeSystem.values else system
+    return f"{system_name} {code}: {display_name}"
+
+
 @dataclass(frozen=True)
 class ArticleContent:
     title: str
@@ -35,6 +43,7 @@ class ArticleContent:
     treatments: tuple[str, ...] = ()  # names, in the article's order
     references: tuple[str, ...] = ()  # titles, in the article's order
     topic_slugs: frozenset[str] = field(default_factory=frozenset)
+    codes: tuple[str, ...] = ()  # clinical codes (`coded`), in the article's order
 
     @classmethod
     def of(cls, article):
@@ -67,35 +76,51 @@ class ArticleContent:
                 article.references.order_by("order", "pk").values_list("title", flat=True)
             ),
             topic_slugs=frozenset(article.topics.values_list("slug", flat=True)),
+            codes=tuple(
+                coded(*row)
+                for row in article.clinical_codes.order_by("order", "pk").values_list(
+                    "system", "code", "display_name"
+                )
+            ),
         )
 
     @classmethod
     def from_revision(cls, revision, article_pk):
         """The content of an article as one revision of its history saved it.
 
-        A revision holds the article with its sections, treatment links and references as
-        they were then. Only rows of this article are read, whatever else the revision
-        holds. Treatments and topics are not part of an article's history, so their names
-        are today's; a treatment deleted since is named by its number.
+        A revision holds the article with its sections, treatment links, references and
+        clinical codes as they were then (none, in a revision from before codes existed).
+        Only rows of this article are read, whatever else the revision holds. Treatments
+        and topics are not part of an article's history, so their names are today's; a
+        treatment deleted since is named by its number.
         """
         # Imported here so that the models may use these plain values without an import cycle.
-        from .models import Article, ArticleTreatment, Reference, Section, Topic, Treatment
+        from .models import (
+            Article,
+            ArticleTreatment,
+            ClinicalCode,
+            Reference,
+            Section,
+            Topic,
+            Treatment,
+        )
 
-        types = ContentType.objects.get_for_models(Article, Section, ArticleTreatment, Reference)
+        parts = (Section, ArticleTreatment, Reference, ClinicalCode)
+        types = ContentType.objects.get_for_models(Article, *parts)
         article = revision.version_set.get(
             content_type=types[Article], object_id=str(article_pk)
         ).field_dict
         rows = defaultdict(list)
         model_of_type = {content_type.pk: model for model, content_type in types.items()}
         for version in revision.version_set.filter(
-            content_type__in=[types[Section], types[ArticleTreatment], types[Reference]]
+            content_type__in=[types[part] for part in parts]
         ):
             fields = version.field_dict
             if fields["article_id"] == article["id"]:
                 rows[model_of_type[version.content_type_id]].append(fields)
-        sections, links, references = (
+        sections, links, references, codes = (
             sorted(rows[model], key=lambda fields: (fields["order"], fields["id"]))
-            for model in (Section, ArticleTreatment, Reference)
+            for model in parts
         )
         headings = {fields["id"]: fields["heading"] for fields in sections}
         treatment_names = dict(
@@ -129,4 +154,7 @@ class ArticleContent:
             # A topic deleted since has no slug; "#" never appears in one, so its stand-in
             # cannot match a real topic.
             topic_slugs=frozenset(topic_slugs.get(pk, f"topic #{pk}") for pk in topic_pks),
+            codes=tuple(
+                coded(code["system"], code["code"], code["display_name"]) for code in codes
+            ),
         )

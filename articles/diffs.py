@@ -191,6 +191,7 @@ class ArticleComparison:
     treatments: ListChange
     references: ListChange
     topics: ListChange
+    codes: ListChange
 
     @property
     def changed(self):
@@ -220,6 +221,7 @@ class ArticleComparison:
             (self.treatments, "treatments"),
             (self.references, "references"),
             (self.topics, "topics"),
+            (self.codes, "clinical codes"),
         ]
 
 
@@ -232,6 +234,7 @@ def compare(old, new):
         treatments=ListChange.between(old.treatments, new.treatments),
         references=ListChange.between(old.references, new.references),
         topics=ListChange.between(sorted(old.topic_slugs), sorted(new.topic_slugs)),
+        codes=ListChange.between(old.codes, new.codes),
     )
 
 

@@ -5,7 +5,15 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from articles.models import Article, ArticleTreatment, Reference, Section, Topic, Treatment
+from articles.models import (
+    Article,
+    ArticleTreatment,
+    ClinicalCode,
+    Reference,
+    Section,
+    Topic,
+    Treatment,
+)
 from comments.models import BlockedWord, Comment
 from governance.roles import CLINICIAN, EDITOR, MODERATOR
 
@@ -145,6 +153,17 @@ class ArticleTreatmentFactory(factory.django.DjangoModelFactory):
 
     article = factory.SubFactory(ArticleFactory)
     treatment = factory.SubFactory(TreatmentFactory)
+    order = factory.Sequence(lambda n: n)
+
+
+class ClinicalCodeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ClinicalCode
+
+    article = factory.SubFactory(ArticleFactory)
+    system = ClinicalCode.System.ICD10CM
+    code = "M62.830"
+    display_name = "Muscle spasm of back"
     order = factory.Sequence(lambda n: n)
 
 

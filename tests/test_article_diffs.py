@@ -84,6 +84,7 @@ def test_one_changed_sentence_marks_only_its_section_and_its_words():
         "treatments",
         "references",
         "topics",
+        "clinical codes",
     ]
 
 

@@ -1,6 +1,7 @@
-"""Health content: articles, their sections, treatments, references and topics."""
+"""Health content: articles, their sections, treatments, references, topics and clinical codes."""
 
 from .article import Article, TableOfContents, add_months
+from .clinical_code import ClinicalCode, CodeSystem
 from .page_parts import PageParts
 from .publication import ArticleStatus, is_published
 from .related import RELATED_SHOWN, RelatedReading
@@ -14,6 +15,8 @@ __all__ = [
     "Article",
     "ArticleStatus",
     "ArticleTreatment",
+    "ClinicalCode",
+    "CodeSystem",
     "PageParts",
     "Reference",
     "RelatedReading",

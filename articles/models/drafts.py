@@ -113,6 +113,10 @@ def start_draft(live, user):
                 reference.pk = None
                 reference.article = draft
                 reference.save()
+            for code in live.clinical_codes.all():
+                code.pk = None
+                code.article = draft
+                code.save()
             reversion.set_user(user)
             reversion.set_comment(f"Draft started from the live page “{live.title}”.")
     return draft
@@ -134,10 +138,10 @@ def go_live(draft, approver):
 
     Returns the live article, or None if the draft is gone (another request made it live
     a moment ago). The live page keeps its address, status and comments; its sections,
-    treatments and references are the draft's from now on (each section keeps its anchor,
-    so links to a part of the page still work), and so is the clinical sign-off recorded
-    when the draft was approved. The live page's content cannot change while it has a
-    draft (see ArticleAdmin), so nothing saved on it is undone here.
+    treatments, references and clinical codes are the draft's from now on (each section
+    keeps its anchor, so links to a part of the page still work), and so is the clinical
+    sign-off recorded when the draft was approved. The live page's content cannot change
+    while it has a draft (see ArticleAdmin), so nothing saved on it is undone here.
     """
     from .article import Article
 
@@ -158,6 +162,7 @@ def go_live(draft, approver):
             live.sections.all().delete()
             live.article_treatments.all().delete()
             live.references.all().delete()
+            live.clinical_codes.all().delete()
             # Moved rather than copied: each save keeps the search index and the page
             # cache in step.
             for section in main_sections_first(draft.sections.all()):
@@ -169,6 +174,9 @@ def go_live(draft, approver):
             for reference in draft.references.all():
                 reference.article = live
                 reference.save()
+            for code in draft.clinical_codes.all():
+                code.article = live
+                code.save()
             live.save()
             reversion.set_user(approver)
             reversion.set_comment(f"Draft approved by {staff_name(approver)} and made live.")

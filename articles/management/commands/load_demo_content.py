@@ -15,7 +15,16 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from articles.models import Article, ArticleTreatment, Reference, Section, Topic, Treatment
+from articles.models import (
+    Article,
+    ArticleTreatment,
+    ClinicalCode,
+    CodeSystem,
+    Reference,
+    Section,
+    Topic,
+    Treatment,
+)
 
 DEMO_CONTENT_DIR = Path(__file__).resolve().parents[2] / "demo_content"
 REVIEWER_USERNAME = "demo-reviewer"
@@ -129,6 +138,7 @@ class Command(BaseCommand):
             article.sections.all().delete()
             article.references.all().delete()
             article.article_treatments.all().delete()
+            article.clinical_codes.all().delete()
 
         main_sections = {}
         for position, item in enumerate(document.get("sections", []), start=1):
@@ -145,4 +155,16 @@ class Command(BaseCommand):
 
         for position, item in enumerate(document.get("references", []), start=1):
             Reference.objects.create(article=article, order=position * 10, **item)
+
+        systems = {system.label.split(" (")[0]: system for system in CodeSystem}
+        for position, item in enumerate(document.get("codes", []), start=1):
+            code = ClinicalCode(
+                article=article,
+                order=position * 10,
+                system=systems[item["system"]],
+                code=item["code"],
+                display_name=item["display_name"],
+            )
+            code.full_clean()  # shipped codes are checked as a clinician's are
+            code.save()
         return article
