@@ -182,7 +182,7 @@ def test_an_edit_reaches_readers_only_when_a_clinician_approves_it(
         expect(unchanged).to_have_count(len(other_headings))
         assert set(unchanged.all_inner_texts()) == set(other_headings)
         expect(review.locator(".compare-unchanged").last).to_have_text(
-            "Also unchanged: title, standfirst, treatments, references, topics."
+            "Also unchanged: title, standfirst, treatments, references, topics, clinical codes."
         )
 
         # Every marked word belongs to the sentence that changed, and nothing else is marked.
