@@ -27,6 +27,7 @@ from .models import (
     Topic,
     Treatment,
 )
+from .models.clinical_code import checked_code
 from .models.section import normalise_line_endings
 
 # How long an open change page counts as "being edited" for the notice to others.
@@ -177,10 +178,25 @@ class ReferenceInline(LockedWhileDrafted, admin.TabularInline):
     ordering = ["order", "pk"]
 
 
+class ClinicalCodeForm(forms.ModelForm):
+    def clean(self):
+        """The code as it is stored (M62.830 for m62830), already in the form: the check
+        for the same code twice among the rows compares these values."""
+        cleaned = super().clean()
+        system, code = cleaned.get("system"), cleaned.get("code")
+        if system and code:
+            try:
+                cleaned["code"] = checked_code(system, code)
+            except forms.ValidationError as error:
+                self.add_error("code", error)
+        return cleaned
+
+
 class ClinicalCodeInline(LockedWhileDrafted, admin.TabularInline):
     """The diagnoses the article is written for, so that health records can link to it."""
 
     model = ClinicalCode
+    form = ClinicalCodeForm
     extra = 0
     fields = ["order", "system", "code", "display_name"]
     ordering = ["order", "pk"]

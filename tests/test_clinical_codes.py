@@ -35,7 +35,13 @@ SNOMED_CONCEPTS = ["279039007", "23056005", "22298006"]
 
 @pytest.mark.parametrize(
     ("typed", "stored"),
-    [("M62.830", "M62.830"), ("m62830", "M62.830"), (" M62 830 ", "M62.830"), ("R25.2", "R25.2")],
+    [
+        ("M62.830", "M62.830"),
+        ("m62830", "M62.830"),
+        (" M62 830 ", "M62.830"),
+        ("R25.2", "R25.2"),
+        ("QA0.010", "QA0.010"),  # a category whose second character is a letter
+    ],
 )
 def test_an_icd10cm_code_is_stored_as_the_code_list_writes_it(typed, stored):
     assert checked_code(ICD10CM, typed) == stored
@@ -85,6 +91,11 @@ def test_a_snomed_ct_id_with_one_digit_mistyped_is_refused(concept, position, di
         return
     with pytest.raises(ValidationError, match="is not a SNOMED CT concept ID"):
         checked_code(SNOMED_CT, mistyped)
+
+
+def test_a_snomed_ct_description_id_is_refused_as_not_a_concept():
+    with pytest.raises(ValidationError, match="the ID of a description"):
+        checked_code(SNOMED_CT, "41398015")  # a description of myocardial infarction
 
 
 @pytest.mark.parametrize("typed", ["12345", "0279039007", "279039 007 x", "Low back pain"])
@@ -157,6 +168,27 @@ def test_the_same_code_twice_on_one_article_is_refused(clinician_client):
 
     assert response.status_code == 200
     assert article.clinical_codes.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_same_code_written_two_ways_in_one_save_is_refused_not_an_error(clinician_client):
+    article = draft()
+    data = add_code_data(clinician_client, article, ICD10CM, "M62.830", "Muscle spasm of back")
+    data.update(
+        {
+            "clinical_codes-TOTAL_FORMS": "2",
+            "clinical_codes-1-system": ICD10CM,
+            "clinical_codes-1-code": "m62830",
+            "clinical_codes-1-display_name": "Muscle spasm of back",
+            "clinical_codes-1-order": "20",
+        }
+    )
+
+    response = clinician_client.post(change_url(article), data)
+
+    assert response.status_code == 200
+    assert "Please correct the duplicate data" in response.content.decode()
+    assert not article.clinical_codes.exists()
 
 
 @pytest.mark.django_db
