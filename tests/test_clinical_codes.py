@@ -1,11 +1,14 @@
 """Clinical codes on articles: checked as a clinician types them, kept through drafts and
 history, and shipped on the demo articles."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 from reversion.models import Version
@@ -15,6 +18,7 @@ from articles.models.clinical_code import checked_code
 
 from .admin_forms import change_form_data, change_url, submit_admin_page
 from .factories import (
+    ArticleFactory,
     ClinicalCodeFactory,
     ClinicianFactory,
     EditorFactory,
@@ -259,3 +263,76 @@ def test_the_demo_articles_carry_the_codes_of_their_diagnoses():
     assert (ICD10CM, "M54.30") in codes("sciatica")
     assert (ICD10CM, "M54.50") in codes("lower-back-pain")
     assert (ICD10CM, "R25.2") in codes("muscle-cramps")
+
+
+# Finding articles by a code another system sends (the Infobutton service and the API).
+
+
+@pytest.mark.parametrize(
+    "asked", ["M62.830", "m62830", " M62.830 ", "M62.83", "M62.8", "M62", "M62.8301"]
+)
+@pytest.mark.django_db
+def test_an_icd10cm_code_its_parents_and_its_children_find_the_article(asked):
+    article = ClinicalCodeFactory(system=ICD10CM, code="M62.830").article
+    assert list(Article.objects.for_code(ICD10CM, asked)) == [article]
+
+
+@pytest.mark.django_db
+def test_a_sibling_or_another_system_does_not_match():
+    ClinicalCodeFactory(system=ICD10CM, code="M62.830")
+    assert not Article.objects.for_code(ICD10CM, "M62.831").exists()
+    assert not Article.objects.for_code(ICD10, "M62.830").exists()
+    assert not Article.objects.for_code(ICD10CM, "M63").exists()
+
+
+@pytest.mark.django_db
+def test_the_closest_code_comes_first_and_is_named():
+    broad = ClinicalCodeFactory(system=ICD10CM, code="M62.83", display_name="Muscle spasm")
+    narrow = ClinicalCodeFactory(system=ICD10CM, code="M62.831", display_name="Calf spasm")
+    exact = ClinicalCodeFactory(system=ICD10CM, code="M62.830", display_name="Back spasm")
+    found = list(Article.objects.for_code(ICD10CM, "M62.830"))
+    assert found == [exact.article, broad.article]
+    assert (found[0].matched_code, found[0].matched_display_name) == ("M62.830", "Back spasm")
+    first, *narrower = Article.objects.for_code(ICD10CM, "M62.83")
+    assert first == broad.article
+    assert set(narrower) == {narrow.article, exact.article}
+
+
+@pytest.mark.django_db
+def test_an_article_with_two_matching_codes_is_listed_once_with_its_closest():
+    article = ClinicalCodeFactory(system=ICD10CM, code="M62.83").article
+    ClinicalCodeFactory(article=article, system=ICD10CM, code="M62.830")
+    (found,) = Article.objects.for_code(ICD10CM, "M62.830")
+    assert found == article and found.matched_code == "M62.830"
+
+
+@pytest.mark.django_db
+def test_snomed_ct_matches_only_the_concept_itself():
+    article = ClinicalCodeFactory(system=SNOMED_CT, code="279039007").article
+    assert list(Article.objects.for_code(SNOMED_CT, "279039007")) == [article]
+    assert not Article.objects.for_code(SNOMED_CT, "27903900").exists()
+
+
+@pytest.mark.parametrize(
+    ("system", "asked"),
+    [
+        (ICD10CM, "M6"),
+        (ICD10CM, "spasm"),
+        (ICD10CM, "M62.83%"),
+        (ICD10, ""),
+        (SNOMED_CT, "27903900X"),
+        ("1.2.3", "M62.830"),
+    ],
+)
+def test_a_malformed_code_is_refused_in_plain_words(system, asked):
+    with pytest.raises(ValueError, match="is not"):
+        Article.objects.for_code(system, asked)
+
+
+@pytest.mark.django_db
+def test_only_published_articles_in_review_date_are_current():
+    today = timezone.localdate()
+    current = ArticleFactory(next_review_due=today)
+    ArticleFactory(next_review_due=today - datetime.timedelta(days=1))
+    ArticleFactory(status=Article.Status.DRAFT, published_at=None)
+    assert list(Article.objects.in_review_date()) == [current]

@@ -13,11 +13,12 @@ import reversion
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Min, Q
+from django.db.models import Exists, Min, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
 from . import drafts, page_parts, related
+from .clinical_code import ClinicalCode
 from .publication import DRAFT_WORKFLOW, WORKFLOW, ArticleStatus, is_published
 from .section import Section, normalise_line_endings
 from .treatment import Treatment
@@ -87,6 +88,30 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(draft_of__isnull=False, status=Article.Status.APPROVED).aggregate(
             due=Min("published_at")
         )["due"]
+
+    def in_review_date(self):
+        """Published articles whose clinical review has not lapsed: what another system
+        may show its users as current advice (overdue pages stay on our own site, where
+        editors are reminded of them)."""
+        return self.published().filter(
+            Q(next_review_due__isnull=True) | Q(next_review_due__gte=timezone.localdate())
+        )
+
+    def for_code(self, system, code):
+        """The articles carrying `code` of `system`, a broader or a narrower one (see
+        `ClinicalCodeQuerySet.matching`; ValueError for a malformed code), closest first.
+        Each has `matched_code` and `matched_display_name`: the code of its that matched."""
+        matches = ClinicalCode.objects.matching(system, code).filter(article=OuterRef("pk"))
+        return (
+            self.filter(Exists(matches))
+            .annotate(
+                closeness=Subquery(matches.values("closeness")[:1]),
+                characters_apart=Subquery(matches.values("characters_apart")[:1]),
+                matched_code=Subquery(matches.values("code")[:1]),
+                matched_display_name=Subquery(matches.values("display_name")[:1]),
+            )
+            .order_by("closeness", "characters_apart", "title", "pk")
+        )
 
     def pages(self):
         """Articles in their own right: not drafts of live articles."""

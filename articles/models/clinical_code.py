@@ -19,6 +19,8 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Case, Q, Value, When
+from django.db.models.functions import Abs, Length
 
 
 class CodeSystem(models.TextChoices):
@@ -136,6 +138,65 @@ def checked_code(system, code):
     return code
 
 
+def asked_code(system, code):
+    """A code another system asks about, written as codes are stored, or ValueError saying
+    in plain words why it cannot be a code of `system`.
+
+    Only its form is checked: a code of the right form that no article carries (or that a
+    newer code list has) matches nothing, which is an answer, not a mistake.
+    """
+    written = code.strip()
+    if system == CodeSystem.SNOMED_CT:
+        if not SCTID.fullmatch(written):
+            raise ValueError(
+                f"“{written}” is not a SNOMED CT concept ID: it has 6 to 18 digits (for "
+                "example 279039007)."
+            )
+        return written
+    if system in (CodeSystem.ICD10CM, CodeSystem.ICD10):
+        bare = re.sub(r"[\s.]", "", written).upper()
+        # A word such as "spasm" has the form of a code but no digit, as no code has.
+        if not (ICD10_WITHOUT_DOT.fullmatch(bare) and re.search("[0-9]", bare)):
+            raise ValueError(
+                f"“{written}” is not an ICD-10 code: a letter, two characters and perhaps a "
+                "dot and up to four more (for example M62.830)."
+            )
+        return icd10_with_dot(written)
+    raise ValueError(f"“{system}” is not a code system we know.")
+
+
+class ClinicalCodeQuerySet(models.QuerySet):
+    def matching(self, system, code):
+        """The codes of `system` that answer a question about `code` (see `asked_code`),
+        each annotated with its `closeness`: 0 the code itself, 1 a broader code (an
+        article on M62.83 answers for M62.830), 2 a narrower one (an article on M62.830
+        answers for M62.83, which covers it); then by how many characters apart they are.
+
+        ICD codes nest by their characters, so broader and narrower codes are found by
+        prefix. SNOMED CT identifiers do not nest that way: only the code itself matches.
+        """
+        written = asked_code(system, code)
+        codes = self.filter(system=system)
+        if system == CodeSystem.SNOMED_CT:
+            return codes.filter(code=written).annotate(
+                closeness=Value(0), characters_apart=Value(0)
+            )
+        bare = written.replace(".", "")
+        broader = [icd10_with_dot(bare[:length]) for length in range(3, len(bare))]
+        return (
+            codes.filter(Q(code=written) | Q(code__in=broader) | Q(code__startswith=written))
+            .annotate(
+                closeness=Case(
+                    When(code=written, then=Value(0)),
+                    When(code__in=broader, then=Value(1)),
+                    default=Value(2),
+                ),
+                characters_apart=Abs(Length("code") - len(written)),
+            )
+            .order_by("closeness", "characters_apart", "order", "pk")
+        )
+
+
 class ClinicalCode(models.Model):
     """A diagnosis an article is written for, as one code system codes it."""
 
@@ -161,6 +222,8 @@ class ClinicalCode(models.Model):
         "Other systems show it beside the link to this article.",
     )
     order = models.PositiveIntegerField(default=0, help_text="Lowest number is listed first.")
+
+    objects = ClinicalCodeQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "pk"]
