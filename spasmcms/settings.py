@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "search",
     "triage",
     "feedback",
+    "connect",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -354,3 +355,12 @@ REVIEW_INTERVAL_MONTHS = int(os.environ.get("SPASMCMS_REVIEW_INTERVAL_MONTHS", "
 # Publishing is refused while a section reads above this Flesch-Kincaid grade, unless the
 # clinician accepts harder reading for that section and says why.
 READING_GRADE_LIMIT = float(os.environ.get("SPASMCMS_READING_GRADE_LIMIT", "9"))
+
+# Content licence ---------------------------------------------------------------------------
+# The terms other systems may reuse our content on, sent with everything they fetch from us
+# (the Infobutton service at /connect/, the content API): short, plain words.
+CONTENT_LICENCE = os.environ.get(
+    "SPASMCMS_CONTENT_LICENCE",
+    f"© {SITE_NAME}. You may show these titles and summaries with a link to each article "
+    f"and credit to {SITE_NAME}; do not copy whole articles.",
+)

@@ -30,6 +30,7 @@ urlpatterns = [
     ),
     path(settings.ADMIN_URL, admin.site.urls),
     path("triage/", include("triage.urls")),
+    path("connect/", include("connect.urls")),
     path("", include("search.urls")),
     path("", include("comments.urls")),
     path("", include("feedback.urls")),
