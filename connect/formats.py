@@ -34,6 +34,18 @@ class KnowledgeFeed(Atom1Feed):
 
     content_type = "text/xml; charset=utf-8"  # the type the caller asked for
 
+    @classmethod
+    def of_site(cls, request, **facts):
+        """A feed by this site, in its language, under its content licence."""
+        return cls(
+            description="",
+            language=site_language(),
+            author_name=settings.SITE_NAME,
+            author_link=home_url(request),
+            feed_copyright=settings.CONTENT_LICENCE,
+            **facts,
+        )
+
     def add_root_elements(self, handler):
         super().add_root_elements(handler)
         for scheme, term in self.feed["asked"]:
@@ -82,17 +94,13 @@ def answered(request, answer):
             },
         )
     else:
-        feed = KnowledgeFeed(
+        feed = KnowledgeFeed.of_site(
+            request,
             title=feed_title(answer),
             link=service_url(request, [*without_response_type(asked), (RESPONSE_TYPE, HTML)]),
-            description="",
             subtitle=" ".join(answer.notes),
-            language=answer.language,
-            author_name=settings.SITE_NAME,
-            author_link=home_url(request),
             feed_url=feed_url,
             feed_guid=feed_url,
-            feed_copyright=settings.CONTENT_LICENCE,
             asked=asked.parameters(),
         )
         for facts in entries:
@@ -132,16 +140,12 @@ def refused(request, error):
         )
     else:
         url = service_url(request, [])
-        feed = KnowledgeFeed(
+        feed = KnowledgeFeed.of_site(
+            request,
             title=f"{settings.SITE_NAME}: request not understood",
             link=url,
-            description="",
             subtitle=error.message,
-            language=site_language(),
-            author_name=settings.SITE_NAME,
-            author_link=home_url(request),
             feed_guid=url,
-            feed_copyright=settings.CONTENT_LICENCE,
             asked=[],
         )
         response = HttpResponse(
