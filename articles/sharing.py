@@ -7,14 +7,25 @@ nothing until a reader chooses to share.
 
 from urllib.parse import quote, urlencode
 
+from django.conf import settings
 from django.db.models import Max
 from django.db.models.functions import Coalesce, Greatest
 from django.templatetags.static import static
+from django.utils.translation import to_locale
 
 from governance.roles import staff_name
 
 SHARE_IMAGE = "articles/img/share-default.png"
 TAGLINE = "Clear, clinician-reviewed health information."
+
+
+def content_language():
+    """The language of every article, as a language tag ("en-GB"): the site's, until
+    articles are translated. What structured data, the Infobutton service and the content
+    API say the articles are written in."""
+    return to_locale(settings.LANGUAGE_CODE).replace("_", "-")
+
+
 # Where the search box's words go in a WebSite's SearchAction (schema.org's own example).
 SEARCH_TERM = "search_term_string"
 
@@ -75,7 +86,7 @@ def web_site(site_name, site_url, search_url):
         "name": site_name,
         "description": TAGLINE,
         "url": site_url,
-        "inLanguage": "en-GB",
+        "inLanguage": content_language(),
         "publisher": organisation(site_name, site_url),
         "potentialAction": {
             "@type": "SearchAction",
@@ -97,7 +108,7 @@ def collection_page(name, description, url, entries, site_name, site_url):
         "name": name,
         "description": description,
         "url": url,
-        "inLanguage": "en-GB",
+        "inLanguage": content_language(),
         "isPartOf": {"@type": "WebSite", "name": site_name, "url": site_url},
         "publisher": organisation(site_name, site_url),
         "mainEntity": {
@@ -120,7 +131,7 @@ def medical_web_page(article, url, site_name, site_url):
         "headline": article.title,
         "description": article.standfirst,
         "url": url,
-        "inLanguage": "en-GB",
+        "inLanguage": content_language(),
         "about": {"@type": "MedicalCondition", "name": article.title},
         "publisher": organisation(site_name, site_url),
     }

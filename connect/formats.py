@@ -22,7 +22,9 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
-from .knowledge import HTML, JSON, RESPONSE_TYPE, site_language
+from articles.sharing import content_language
+
+from .knowledge import HTML, JSON, RESPONSE_TYPE
 
 # Partner portals and caches between may keep an answer this long: an edit or a lapsed
 # review reaches them at most five minutes later.
@@ -39,7 +41,7 @@ class KnowledgeFeed(Atom1Feed):
         """A feed by this site, in its language, under its content licence."""
         return cls(
             description="",
-            language=site_language(),
+            language=content_language(),
             author_name=settings.SITE_NAME,
             author_link=home_url(request),
             feed_copyright=settings.CONTENT_LICENCE,

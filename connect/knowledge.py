@@ -13,12 +13,9 @@ A caller's words are often a patient's diagnosis: nothing here logs them.
 import re
 from dataclasses import dataclass, field
 
-from django.conf import settings
-from django.utils.translation import to_locale
-
 from articles.models import Article, CodeSystem
 from articles.models.clinical_code import asked_code
-from articles.sharing import content_changed_at
+from articles.sharing import content_changed_at, content_language
 from search.engine import search
 
 CODE = "mainSearchCriteria.v.c"
@@ -191,13 +188,7 @@ class Answer:
 
     @property
     def language(self):
-        return site_language()
-
-
-def site_language():
-    """The language of every article, as a language tag ("en-GB"): the site's, until
-    articles are translated."""
-    return to_locale(settings.LANGUAGE_CODE).replace("_", "-")
+        return content_language()
 
 
 # Only what the answer shows: not the search vectors, the largest column.
