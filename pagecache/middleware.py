@@ -105,6 +105,23 @@ def page_parameters_at(urlconf, path):
     return getattr(view, "page_cache_query_parameters", None)
 
 
+def answered_afresh(request):
+    """Whether the address carries a parameter its page is never cached with
+    (`public_page(uncached_with=...)`)."""
+    return bool(request.GET) and not uncached_parameters_at(
+        settings.ROOT_URLCONF, request.path_info
+    ).isdisjoint(request.GET)
+
+
+@functools.lru_cache(maxsize=1024)
+def uncached_parameters_at(urlconf, path):
+    try:
+        view = resolve(path, urlconf).func
+    except Resolver404:
+        return frozenset()
+    return getattr(view, "page_cache_uncached_with", frozenset())
+
+
 def normalised_query(normalisers, values):
     """`values` (name -> value as asked, None if missing) as the page is cached and rendered
     with: each normalised, any other parameter dropped, those at their default left out."""
@@ -214,7 +231,7 @@ class PageCacheMiddleware:
         if not may_be_cached(request):
             return self.fresh_response(request)
         normalisers = public_page_parameters(request)
-        if normalisers is None:
+        if normalisers is None or answered_afresh(request):
             return self.get_response(request)
         query = normalised_query(normalisers, request.GET)
         show_only(request, query)

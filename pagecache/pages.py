@@ -40,7 +40,7 @@ def page_number(value):
     return "1"
 
 
-def public_page(query_parameters=None):
+def public_page(query_parameters=None, uncached_with=()):
     """Let anonymous readers of this view be served from the page cache.
 
     `query_parameters` maps each query parameter the view reads to its normaliser, e.g.
@@ -50,6 +50,10 @@ def public_page(query_parameters=None):
     values, unknown parameters) are the same few pages and cannot fill the cache. A view
     that shows another value than the one asked for (a page number past the last shows the
     last) says so with `rendered_with`, and the page is stored once, under that value.
+
+    A request carrying any of the parameters named in `uncached_with` is answered by the
+    view afresh, never from or into the cache: for a filter whose values are too many to
+    keep a copy of each (a clinical code), the view seeing the value matters more.
     """
     normalisers = query_parameters or {}
     if not isinstance(normalisers, Mapping) or not all(map(callable, normalisers.values())):
@@ -60,6 +64,7 @@ def public_page(query_parameters=None):
 
     def decorator(view):
         view.page_cache_query_parameters = MappingProxyType(dict(normalisers))
+        view.page_cache_uncached_with = frozenset(uncached_with)
         return view
 
     return decorator
