@@ -19,6 +19,7 @@ from .models import (
     Section,
     Topic,
     Treatment,
+    syndication,
 )
 from .models.related import pages_to_refresh
 
@@ -278,3 +279,10 @@ def parts_linked(sender, instance, action, reverse, pk_set, **kwargs):
         store_parts_again(instance._parts_cleared)
     else:  # topic.articles.add(...)
         store_parts_again(pk_set)
+
+
+@receiver(post_delete, sender=Article, dispatch_uid="syndication-article-gone")
+def article_removed(sender, instance, **kwargs):
+    """Systems keeping a copy of a deleted article are told to take it down (see
+    models/syndication.py)."""
+    syndication.note_removed(instance)

@@ -6,6 +6,7 @@ from .page_parts import PageParts
 from .publication import ArticleStatus, is_published
 from .related import RELATED_SHOWN, RelatedReading
 from .section import RESERVED_ANCHORS, Section
+from .syndication import Change, RemovedArticle
 from .topic import Topic
 from .treatment import ArticleTreatment, Reference, Treatment
 
@@ -15,11 +16,13 @@ __all__ = [
     "Article",
     "ArticleStatus",
     "ArticleTreatment",
+    "Change",
     "ClinicalCode",
     "CodeSystem",
     "PageParts",
     "Reference",
     "RelatedReading",
+    "RemovedArticle",
     "Section",
     "TableOfContents",
     "Topic",

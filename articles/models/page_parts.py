@@ -43,6 +43,10 @@ class PageParts(models.Model):
         "articles.Article", on_delete=models.CASCADE, primary_key=True, related_name="page_parts"
     )
     parts = models.JSONField(encoder=DjangoJSONEncoder)
+    # Every write of the copy moves it, and nothing else does but a change to what the
+    # article shows from elsewhere (a red flag on its care card, see `syndication`): other
+    # systems keeping a copy of the article are told of it by the content API's changes feed.
+    stored_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = "stored page parts"
@@ -96,9 +100,15 @@ def refresh(articles):
             copies(article=article, parts=parts_of(article, models_))
             for article in batch.prefetch_related(*part_queries(article_model))
         ]
+        # A migration's historical model may be from before `stored_at`.
+        stored = [name for name in ("parts", "stored_at") if has_field(copies, name)]
         copies.objects.bulk_create(
-            rows, update_conflicts=True, unique_fields=["article"], update_fields=["parts"]
+            rows, update_conflicts=True, unique_fields=["article"], update_fields=stored
         )
+
+
+def has_field(model, name):
+    return any(field.name == name for field in model._meta.concrete_fields)
 
 
 class PageIterable(ModelIterable):

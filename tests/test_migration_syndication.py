@@ -1,0 +1,53 @@
+"""The migration for the content API's changes feed keeps every stored copy of an article's
+page parts as it was, and counts each as written when it ran: a site keeping copies is told
+to fetch every article once more, never told a changed one is current."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+
+from articles.models import PageParts
+from articles.models.syndication import changes_since
+
+# Migrations run outside a test transaction; the serialized rollback puts back the rows
+# the migrations made for the tests that follow.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+BEFORE = [("articles", "0020_clinical_code_roles")]
+AFTER = [("articles", "0021_syndication")]
+PARTS = {"version": 1, "sections": [{"id": 1, "heading": "What it is"}]}
+
+
+def migrate(targets):
+    return MigrationExecutor(connection).migrate(targets).apps
+
+
+def latest():
+    return MigrationExecutor(connection).loader.graph.leaf_nodes()
+
+
+def test_stored_parts_are_kept_and_every_published_article_is_a_change():
+    try:
+        apps = migrate(BEFORE)
+        article = apps.get_model("articles", "Article").objects.create(
+            title="Back pain",
+            slug="back-pain-migrated",
+            standfirst="About back pain.",
+            status="published",
+            published_at=timezone.now() - datetime.timedelta(days=1),
+        )
+        apps.get_model("articles", "PageParts").objects.create(article=article, parts=PARTS)
+        before_migrating = timezone.now()
+        migrate(AFTER)
+        migrate(latest())
+
+        copy = PageParts.objects.get(article_id=article.pk)
+        assert copy.parts == PARTS
+        assert copy.stored_at >= before_migrating
+        changes, _ = changes_since(since=before_migrating - datetime.timedelta(microseconds=1))
+        assert [change.slug for change in changes] == ["back-pain-migrated"]
+    finally:
+        migrate(latest())
