@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "triage",
     "feedback",
     "connect",
+    "api",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -63,6 +64,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "js_lib_bootstrap5",
+    # The content API's docs page from its own static files, not a CDN's.
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -72,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "pagecache.compression.CompressionMiddleware",
+    "api.middleware.ContentAPIMiddleware",
     "pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -361,6 +365,14 @@ READING_GRADE_LIMIT = float(os.environ.get("SPASMCMS_READING_GRADE_LIMIT", "9"))
 # (the Infobutton service at /connect/, the content API): short, plain words.
 CONTENT_LICENCE = os.environ.get(
     "SPASMCMS_CONTENT_LICENCE",
-    f"© {SITE_NAME}. You may show these titles and summaries with a link to each article "
-    f"and credit to {SITE_NAME}; do not copy whole articles.",
+    f"© {SITE_NAME}. You may show our articles with credit to {SITE_NAME} and a link to each "
+    "one on our site. Show the text, the care card and the review dates as they are: do not "
+    "change the advice or leave any of it out.",
 )
+
+# Content API (/api/v1/) ------------------------------------------------------------------------
+API_PATH_PREFIX = "/api/"
+# Requests a client may make in the window before a 429: a partner site copying every
+# article of a large site still gets through in minutes.
+API_RATE_LIMIT = int(os.environ.get("SPASMCMS_API_RATE_LIMIT", "600"))
+API_RATE_WINDOW_SECONDS = int(os.environ.get("SPASMCMS_API_RATE_WINDOW", "60"))

@@ -31,6 +31,7 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("triage/", include("triage.urls")),
     path("connect/", include("connect.urls")),
+    path("api/v1/", include("api.urls")),
     path("", include("search.urls")),
     path("", include("comments.urls")),
     path("", include("feedback.urls")),
