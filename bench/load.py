@@ -8,22 +8,26 @@
    symptom checker has treatments to suggest).
 2. Collects static files into a temporary STATIC_ROOT, starts gunicorn once with the page
    cache off and saves there, as plain files, the article with the most comments, its
-   topic, the home page, the checker form and the result page of a checker POST, each
-   beside its brotli (quality 11) and gzip (level 9) copy: the static ceiling, the same page
-   served by the same gunicorn + whitenoise stack as compressed as it can be, with no view,
-   no database and no cache behind it. The POST is the form's own fields (no red flag, two
+   topic, the home page, the checker form, the result page of a checker POST, the content
+   API's answers for that article and for the first page of articles, and the Infobutton
+   service's answer for the spasms diagnosis (M62.830), each beside its brotli (quality 11)
+   and gzip (level 9) copy: the static ceiling, the same page served by the same gunicorn +
+   whitenoise stack as compressed as it can be, with no view, no database and no cache
+   behind it. The POST is the form's own fields (no red flag, two
    weeks of pain) with no token and no cookie, sent as a browser sends it from the site's
    own page (`Origin` and `Sec-Fetch-Site: same-origin`, which `pagecache.csrf` checks).
 3. Starts gunicorn (deploy/gunicorn.conf.py, production settings, plain HTTP on loopback)
    with the page cache on, records each page's size as the site sends it to a browser
    accepting brotli, and measures each page right after its ceiling: the article, its
-   topic, the home page, the checker form, and the checker POST (beside the result page).
+   topic, the home page, the checker form, the checker POST (beside the result page), and
+   the content API's article and list.
 4. Starts it again with SPASMCMS_PAGE_CACHE_SECONDS=0. First the cold start: the first
    request to each of 200 published articles picked at random (the same ones every run),
    one at a time on a new connection each, before anything else has warmed the workers.
    Then, beside the article's and the home page's ceilings: the article with the most
-   comments, every published article in turn (each request a different page), and the
-   home page.
+   comments, every published article in turn (each request a different page), the home
+   page, the content API's article and list, and the Infobutton lookup, each beside its own
+   ceiling.
 5. Prints a Markdown table (req/s, p50, p99, p99/p50, errors, ratio to the ceiling measured
    just before in the same server, target and whether it was met), the page sizes, the cold
    start, the workers' memory and the targets; servers are always stopped.
@@ -70,6 +74,11 @@ COLD_START_ARTICLES = 200
 # Any fixed number: the same articles every run, so that runs compare.
 COLD_START_SEED = 20240
 CHECKER_PATH = "/triage/"
+# The Infobutton lookup a health record makes for the demo spasms article's diagnosis.
+INFOBUTTON_PATH = (
+    "/connect/?mainSearchCriteria.v.c=M62.830&mainSearchCriteria.v.cs=2.16.840.1.113883.6.90"
+    "&knowledgeResponseType=application/json"
+)
 CHECKER_RESULT = "checker-result"  # the ceiling of the page a checker POST answers with
 
 
@@ -188,6 +197,9 @@ class Bench:
             "topic": f"/topics/{self.data['busiest_topic']}/",
             "home": "/",
             "checker": CHECKER_PATH,
+            "api-article": f"/api/v1/articles/{self.data['busiest'][0]}",
+            "api-list": "/api/v1/articles",
+            "infobutton": INFOBUTTON_PATH,
         }
         self.sizes = {}
         with Server(env, self.workdir / "snapshot.log") as server:
@@ -244,6 +256,8 @@ class Bench:
                 ("topic", "topic page, cached (the article's topic)"),
                 ("home", "home page, cached"),
                 ("checker", f"checker form, cached, GET {CHECKER_PATH}"),
+                ("api-article", "content API article, cached (most comments)"),
+                ("api-list", "content API list, cached, first page"),
             ]:
                 ceiling = self.run_ceiling(server, name)
                 self.run(server, name, label, self.pages[name], ceiling=ceiling)
@@ -285,6 +299,13 @@ class Bench:
             )
             ceiling = self.run_ceiling(server, "home")
             self.run(server, "uncached-home", "home page, uncached", "/", ceiling=ceiling)
+            for name, label in [
+                ("api-article", "content API article, uncached (most comments)"),
+                ("api-list", "content API list, uncached, first page"),
+                ("infobutton", "Infobutton lookup, M62.830 as JSON"),
+            ]:
+                ceiling = self.run_ceiling(server, name)
+                self.run(server, f"uncached-{name}", label, self.pages[name], ceiling=ceiling)
             self.servers["page cache off"] = server
         self.timings["measurement"] = time.monotonic() - started
         self.load_after = os.getloadavg()[0]
