@@ -281,8 +281,25 @@ def parts_linked(sender, instance, action, reverse, pk_set, **kwargs):
         store_parts_again(pk_set)
 
 
+# Systems keeping a copy of a public article are told when it is taken down (see
+# models/syndication.py): whether it was public is read before the save or delete changes it.
+
+
+@receiver(pre_save, sender=Article, dispatch_uid="syndication-article-before")
+def note_if_public(sender, instance, **kwargs):
+    instance._was_public = instance.draft_of_id is None and syndication.was_public(instance)
+
+
+@receiver(post_save, sender=Article, dispatch_uid="syndication-article")
+def article_saved_syndication(sender, instance, **kwargs):
+    syndication.note_saved(instance, instance._was_public)
+
+
+@receiver(pre_delete, sender=Article, dispatch_uid="syndication-article-going")
+def note_if_public_before_deleting(sender, instance, **kwargs):
+    instance._was_public = instance.draft_of_id is None and syndication.was_public(instance)
+
+
 @receiver(post_delete, sender=Article, dispatch_uid="syndication-article-gone")
-def article_removed(sender, instance, **kwargs):
-    """Systems keeping a copy of a deleted article are told to take it down (see
-    models/syndication.py)."""
-    syndication.note_removed(instance)
+def article_deleted_syndication(sender, instance, **kwargs):
+    syndication.note_deleted(instance, instance._was_public)

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
-from articles.models import Article, PageParts, RemovedArticle
+from articles.models import Article, PageParts, Withdrawal
 from triage.models import RedFlag
 
 from .factories import (
@@ -135,7 +135,6 @@ def test_an_article_taken_down_is_withdrawn_and_one_deleted_is_removed(client):
     archived = live_article(slug="archived")
     deleted = live_article(slug="deleted")
     deleted_id = deleted.pk
-    draft(slug="deleted-draft").delete()
     body = feed(client)
 
     save(unpublished, status=Article.Status.UNPUBLISHED)
@@ -150,7 +149,58 @@ def test_an_article_taken_down_is_withdrawn_and_one_deleted_is_removed(client):
     ]
     assert body["changes"][2]["id"] == deleted_id
     assert all(change["api_url"] is None for change in body["changes"])
-    assert list(RemovedArticle.objects.values_list("slug", flat=True)) == ["deleted"]
+
+
+@pytest.mark.django_db
+def test_an_article_taken_down_with_its_publish_time_cleared_is_still_withdrawn(client):
+    spasms = live_article(slug="spasms")
+    body = feed(client)
+
+    save(spasms, status=Article.Status.UNPUBLISHED, published_at=None)
+    body = read_on(client, body)
+    assert changed(body) == [("spasms", "withdrawn")]
+
+    spasms.delete()
+    assert changed(read_on(client, body)) == [("spasms", "removed")]
+
+
+@pytest.mark.django_db
+def test_a_live_article_moved_to_a_later_publish_time_is_withdrawn_until_then(client):
+    spasms = live_article(slug="spasms")
+    body = feed(client)
+
+    save(spasms, published_at=timezone.now() + datetime.timedelta(days=1))
+    body = read_on(client, body)
+    assert changed(body) == [("spasms", "withdrawn")]
+
+    Article.objects.update(published_at=timezone.now())  # the time comes, with no save
+    assert changed(read_on(client, body)) == [("spasms", "published")]
+
+
+@pytest.mark.django_db
+def test_an_article_published_again_after_it_was_withdrawn_ends_published(client):
+    spasms = live_article(slug="spasms")
+    save(spasms, status=Article.Status.UNPUBLISHED)
+    save(spasms, status=Article.Status.PUBLISHED)
+
+    assert changed(feed(client)) == [("spasms", "withdrawn"), ("spasms", "published")]
+
+
+@pytest.mark.django_db
+def test_articles_never_public_are_never_named(client):
+    soon = timezone.now() + datetime.timedelta(hours=1)
+    scheduled = ArticleFactory(slug="scheduled-not-yet", published_at=soon)
+    save(scheduled, title="Still scheduled")
+    ArticleFactory(slug="being-written", status=Article.Status.DRAFT, published_at=soon)
+    draft(slug="deleted-draft").delete()
+    ArticleFactory(slug="scheduled-then-deleted", published_at=soon).delete()
+    save(
+        ArticleFactory(slug="scheduled-then-unpublished", published_at=soon),
+        status=Article.Status.UNPUBLISHED,
+    )
+
+    assert feed(client)["changes"] == []
+    assert not Withdrawal.objects.exists()
 
 
 @pytest.mark.django_db
@@ -158,13 +208,23 @@ def test_a_scheduled_article_is_a_change_when_it_goes_live(client):
     soon = timezone.now() + datetime.timedelta(hours=1)
     ArticleFactory(slug="scheduled", published_at=soon)
     body = feed(client)
-    assert changed(body) == [("scheduled", "withdrawn")]  # public nowhere yet
+    assert body["changes"] == []
 
     # The publish time comes: nothing is saved, and the feed tells of it then.
     Article.objects.update(published_at=timezone.now())
     body = read_on(client, body)
 
     assert changed(body) == [("scheduled", "published")]
+
+
+@pytest.mark.django_db
+def test_storing_every_articles_parts_again_unchanged_is_no_change(client):
+    live_article(slug="spasms")
+    body = feed(client)
+
+    Article.objects.all().refresh_page_parts()  # as every deploy does
+
+    assert read_on(client, body)["changes"] == []
 
 
 @pytest.mark.django_db
@@ -206,12 +266,18 @@ def test_changes_of_the_last_two_minutes_wait_until_they_are_settled(client, mon
 
 
 @pytest.mark.django_db
-def test_a_time_with_no_offset_is_read_as_utc(client):
-    live_article(slug="spasms")
-    later = (timezone.now() + datetime.timedelta(hours=1)).replace(tzinfo=None)
+def test_a_time_with_no_offset_is_read_as_utc_not_as_the_sites_time(client):
+    spasms = live_article(slug="spasms")
+    # Midday UTC on a summer's day, when the site's time (London) is an hour ahead.
+    midday = datetime.datetime(2026, 7, 1, 12, 0, tzinfo=datetime.UTC)
+    Article.objects.filter(pk=spasms.pk).update(updated_at=midday, published_at=midday)
+    PageParts.objects.filter(article=spasms).update(stored_at=midday)
+    assert settings.TIME_ZONE == "Europe/London"
 
-    assert feed(client, since=later.isoformat())["changes"] == []
-    assert len(feed(client, since="2000-01-01T00:00:00")["changes"]) == 1
+    # Half past twelve UTC is after the change; read as London time it would be before.
+    assert feed(client, since="2026-07-01T12:30:00")["changes"] == []
+    assert changed(feed(client, since="2026-07-01T11:30:00")) == [("spasms", "published")]
+    assert feed(client, since="2026-07-01T12:30:00+01:00")["changes"] != []
 
 
 @pytest.mark.django_db

@@ -6,7 +6,7 @@ from .page_parts import PageParts
 from .publication import ArticleStatus, is_published
 from .related import RELATED_SHOWN, RelatedReading
 from .section import RESERVED_ANCHORS, Section
-from .syndication import Change, RemovedArticle
+from .syndication import Change, Withdrawal
 from .topic import Topic
 from .treatment import ArticleTreatment, Reference, Treatment
 
@@ -22,11 +22,11 @@ __all__ = [
     "PageParts",
     "Reference",
     "RelatedReading",
-    "RemovedArticle",
     "Section",
     "TableOfContents",
     "Topic",
     "Treatment",
+    "Withdrawal",
     "add_months",
     "is_published",
 ]

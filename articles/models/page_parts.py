@@ -19,6 +19,8 @@ rollback during which code without these signals served editors, run
 `manage.py refresh_page_parts` (the deploy's `migrate` service does, see deploy/).
 """
 
+import json
+
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -88,7 +90,7 @@ def part_queries(article_model):
 
 
 def refresh(articles):
-    """Store again the page parts of every article of the queryset `articles`: five queries
+    """Store again the page parts of every article of the queryset `articles`: six queries
     and one write per batch of articles, whatever their number."""
     article_model = articles.model
     models_ = part_models(article_model)
@@ -96,15 +98,24 @@ def refresh(articles):
     ids = list(articles.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), BATCH):
         batch = article_model.objects.filter(pk__in=ids[start : start + BATCH])
+        kept = dict(copies.objects.filter(article__in=batch).values_list("article", "parts"))
         rows = [
-            copies(article=article, parts=parts_of(article, models_))
+            copies(article=article, parts=parts)
             for article in batch.prefetch_related(*part_queries(article_model))
+            # A copy already right is left as it is: its `stored_at` tells other systems
+            # the article changed, which a deploy's refresh of every copy must not say.
+            if (parts := as_stored(parts_of(article, models_))) != kept.get(article.pk)
         ]
         # A migration's historical model may be from before `stored_at`.
         stored = [name for name in ("parts", "stored_at") if has_field(copies, name)]
         copies.objects.bulk_create(
             rows, update_conflicts=True, unique_fields=["article"], update_fields=stored
         )
+
+
+def as_stored(parts):
+    """The parts as they read back once stored (dates and times as ISO text)."""
+    return json.loads(json.dumps(parts, cls=DjangoJSONEncoder))
 
 
 def has_field(model, name):

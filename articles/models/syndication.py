@@ -1,29 +1,30 @@
 """What another system keeping a copy of our articles needs to stay in step with them: when
-each article last changed as it sees it, and which articles were taken down.
+each public article last changed as it sees it, and which articles were taken down.
 
-An article as the content API gives it changes when the article is saved, when any of its
-parts is written again (its stored page parts, `PageParts.stored_at`: sections, treatments,
-references, topics), when it goes live at its publish time, and when its care card changes
-(a red flag or a care card heading of one of its topics: the checker's app calls
-`mark_changed`). Each of those moves the time `changes_since` reads, so a copy is never told
-it is current while its red flags are not.
+A public article as the content API gives it changes when the article is saved, when any
+of its parts is written again with something new (its stored page parts,
+`PageParts.stored_at`: sections, treatments, references, topics), when it goes live at its
+publish time, and when its care card changes (a red flag or a care card heading of one of
+its topics: the checker's app calls `mark_changed`). Each of those moves the time
+`changes_since` reads, so a copy is never told it is current while its red flags are not.
 
-An article that was public and no longer is (unpublished, archived, scheduled again for
-later) is a change too, of kind "withdrawn"; one deleted leaves a `RemovedArticle` row,
-written by editors' deletions only, so the table grows no faster than the site.
+An article that stops being public (unpublished, archived, its publish time cleared or
+moved to later) or is deleted while public leaves a `Withdrawal`, written as it happens:
+whatever its fields say afterwards, a copy is told to go. Articles that were never public
+(drafts, scheduled ones) are never named. One row per article, so the table grows no
+faster than the site.
 """
 
 import datetime
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import BooleanField, Case, F, Q, When
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from .article import Article
 from .page_parts import PageParts
-from .publication import is_published
 
 
 class Change(models.TextChoices):
@@ -32,19 +33,21 @@ class Change(models.TextChoices):
     REMOVED = "removed", "Deleted: take your copy down"
 
 
-class RemovedArticle(models.Model):
-    """An article deleted after it had been public, for the changes feed (see above)."""
+class Withdrawal(models.Model):
+    """The last time a public article was taken down (see this module's docstring)."""
 
-    article_id = models.PositiveBigIntegerField("id of the deleted article", unique=True)
+    article_id = models.PositiveBigIntegerField("id of the article", unique=True)
     slug = models.SlugField(max_length=200)
-    removed_at = models.DateTimeField(default=timezone.now, db_index=True)
+    change = models.CharField(
+        max_length=20, choices=[(c.value, c.label) for c in (Change.WITHDRAWN, Change.REMOVED)]
+    )
+    at = models.DateTimeField(db_index=True)
 
     class Meta:
-        ordering = ["removed_at", "article_id"]
-        verbose_name = "deleted article"
+        ordering = ["at", "article_id"]
 
     def __str__(self):
-        return self.slug
+        return f"{self.slug} {self.change}"
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,7 @@ class ArticleChange:
     article_id: int
     slug: str
     change: Change
-    article: object = None  # the Article, unless it was removed
+    article: object = None  # the Article, when it is public
 
     @property
     def position(self):
@@ -61,21 +64,18 @@ class ArticleChange:
         return (self.at, self.article_id)
 
 
-def changed_pages():
-    """The pages ever scheduled or published, each annotated with when it last changed as
-    other systems see it (`changed_at`) and whether it is public now (`public`)."""
-    now = timezone.now()
-    went_live = Case(When(published_at__lte=now, then=F("published_at")), default=F("updated_at"))
+def changed_public_pages():
+    """The public articles, each annotated with when it last changed as other systems see
+    it (`changed_at`): its last save, the last new copy of its parts, its going live."""
     return (
-        Article.objects.pages()
-        .filter(published_at__isnull=False)
+        Article.objects.published()
+        .pages()
         .annotate(
             changed_at=Greatest(
-                F("updated_at"), Coalesce(F("page_parts__stored_at"), F("updated_at")), went_live
-            ),
-            public=Case(
-                When(is_published(), then=True), default=False, output_field=BooleanField()
-            ),
+                F("updated_at"),
+                Coalesce(F("page_parts__stored_at"), F("updated_at")),
+                F("published_at"),
+            )
         )
     )
 
@@ -95,24 +95,17 @@ def changes_since(since=None, after_id=0, until=None, limit=100):
         )
 
     pages = (
-        changed_pages()
+        changed_public_pages()
         .filter(between("changed_at", "pk"))
         .order_by("changed_at", "pk")
         .only("slug")[: limit + 1]
     )
-    removed = RemovedArticle.objects.filter(between("removed_at", "article_id"))[: limit + 1]
+    taken_down = Withdrawal.objects.filter(between("at", "article_id"))[: limit + 1]
     changes = [
-        ArticleChange(
-            page.changed_at,
-            page.pk,
-            page.slug,
-            Change.PUBLISHED if page.public else Change.WITHDRAWN,
-            page if page.public else None,
-        )
-        for page in pages
+        ArticleChange(page.changed_at, page.pk, page.slug, Change.PUBLISHED, page) for page in pages
     ] + [
-        ArticleChange(gone.removed_at, gone.article_id, gone.slug, Change.REMOVED)
-        for gone in removed
+        ArticleChange(gone.at, gone.article_id, gone.slug, Change(gone.change))
+        for gone in taken_down
     ]
     changes.sort(key=lambda change: change.position)
     return changes[:limit], len(changes) > limit
@@ -126,9 +119,27 @@ def mark_changed(articles):
     articles.filter(page_parts__isnull=True).refresh_page_parts()
 
 
-def note_removed(article):
-    """Remember a deleted article that had been public (not a draft of a live page)."""
-    if article.draft_of_id is None and article.published_at is not None:
-        RemovedArticle.objects.update_or_create(
-            article_id=article.pk, defaults={"slug": article.slug, "removed_at": timezone.now()}
-        )
+def was_public(article):
+    """Whether the saved row of `article` is public now (False for a new article)."""
+    if article.pk is None:
+        return False
+    return Article.objects.published().filter(pk=article.pk).exists()
+
+
+def note_taken_down(article, change):
+    Withdrawal.objects.update_or_create(
+        article_id=article.pk,
+        defaults={"slug": article.slug, "change": change, "at": timezone.now()},
+    )
+
+
+def note_saved(article, was_public_before):
+    """A save that made a public article no longer public takes it down."""
+    if was_public_before and not article.is_public:
+        note_taken_down(article, Change.WITHDRAWN)
+
+
+def note_deleted(article, was_public_before):
+    """A deleted article that is, or once was, public elsewhere must go from every copy."""
+    if was_public_before or Withdrawal.objects.filter(article_id=article.pk).exists():
+        note_taken_down(article, Change.REMOVED)
