@@ -7,6 +7,8 @@ The care card is the page's own (`triage.care_card`): a copy of an article must 
 flags whole.
 """
 
+import re
+
 from django.conf import settings
 from django.db.models import Prefetch
 from django.urls import reverse
@@ -17,6 +19,9 @@ from articles.sharing import content_changed_at, content_language
 from governance.helplines import fill_in_numbers, fill_in_numbers_html
 from governance.roles import staff_name
 from triage.care_card import care_card_for
+
+# HTML comments: notes editors leave in the text, which the page's sanitiser drops too.
+EDITORS_NOTES = re.compile(r"<!--.*?-->", re.DOTALL)
 
 # Articles per page of a list: a syncing site reads the whole list in a few dozen requests.
 PAGE_SIZE = 50
@@ -85,7 +90,10 @@ def article_for_detail(slug):
 def detail(request, article):
     contents = article.table_of_contents()
     # The stored page parts hold the sections' HTML only: their Markdown is read apart.
-    markdown = dict(Section.objects.filter(article=article).values_list("pk", "body"))
+    markdown = {
+        pk: EDITORS_NOTES.sub("", body)
+        for pk, body in Section.objects.filter(article=article).values_list("pk", "body")
+    }
     page = page_url(request, article.get_absolute_url())
     sections = []
     for section in contents:

@@ -40,9 +40,14 @@ class ContentAPIMiddleware:
             request, "api", settings.API_RATE_LIMIT, settings.API_RATE_WINDOW_SECONDS
         ):
             return with_cors(too_many())
+        head = request.method == "HEAD"
+        if head:
+            request.method = "GET"  # the views answer GET; HEAD gets the same, less the body
         response = self.get_response(request)
         if request.method in READING:
             response = revalidated(request, response)
+        if head:
+            response.content = b""  # Content-Length stays the body's, as HEAD's must
         return with_cors(response)
 
 

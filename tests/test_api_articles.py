@@ -22,6 +22,7 @@ from .factories import (
     draft,
     live_article,
 )
+from .page_cache_helpers import save
 
 SNOMED_CT = ClinicalCode.System.SNOMED_CT
 
@@ -223,6 +224,8 @@ def test_topics_with_published_articles(client, spasms):
 
 @pytest.mark.django_db
 def test_an_article_comes_whole_sections_in_reading_order(client, spasms):
+    for order, heading in enumerate(["What it is", "Things you can do"], start=1):
+        save(spasms.sections.get(heading=heading), order=order * 10)
     first = spasms.sections.get(heading="What it is")
     SectionFactory(article=spasms, parent=first, heading="How it feels", order=5, body="Tight.")
 
@@ -255,7 +258,8 @@ def test_section_html_is_the_sanitised_html_of_the_page(client, spasms):
     SectionFactory(
         article=spasms,
         heading="Hostile",
-        body='Fine <script>alert(1)</script> <img src=x onerror="alert(2)"> [link](javascript:x)',
+        body='Fine <script>alert(1)</script> <img src=x onerror="alert(2)"> [link](javascript:x)'
+        "<!-- ask Dr Patel before publishing -->",
     )
 
     (hostile,) = [
@@ -268,6 +272,7 @@ def test_section_html_is_the_sanitised_html_of_the_page(client, spasms):
     assert "onerror" not in hostile["html"]
     assert "javascript:" not in hostile["html"]
     assert hostile["html"] == spasms.sections.get(heading="Hostile").body_html
+    assert "Dr Patel" not in hostile["html"] + hostile["markdown"]  # editors' notes stay here
 
 
 @pytest.mark.django_db

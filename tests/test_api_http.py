@@ -164,3 +164,16 @@ def test_the_docs_page_loads_nothing_from_elsewhere(client):
     assert "/static/ninja/swagger-ui-bundle.js" in html
     assert "'unsafe-inline'" not in response["Content-Security-Policy"]
     assert settings.SECURE_CSP["script-src"] == ["'self'"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("address", ADDRESSES)
+def test_head_gets_the_headers_of_get_without_the_body(client, spasms, address):
+    head = client.head(address)
+    get = client.get(address)
+
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head["Content-Type"] == get["Content-Type"]
+    assert head["ETag"] == get["ETag"]
+    assert int(head["Content-Length"]) == len(get.content)
