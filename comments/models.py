@@ -22,6 +22,8 @@ from articles.models import Article
 from governance.roles import staff_name
 from pagecache.pages import retire_cached_pages
 
+from .compiled import CompiledQuery
+
 # Readers' reports are kept this long, or until a moderator decides on the comment.
 REPORTS_KEEP_DAYS = 30
 
@@ -145,13 +147,7 @@ def shown_threads(thread_rows):
     threads = [ShownComment.from_row(row, report_url) for row in thread_rows]
     if threads:
         by_pk = {thread.pk: thread for thread in threads}
-        replies = (
-            Comment.objects.visible()
-            .filter(parent_id__in=by_pk)
-            .order_by("created_at", "pk")
-            .values(*SHOWN_FIELDS)
-        )
-        for row in replies:
+        for row in REPLIES.rows(list(by_pk)):
             by_pk[row["parent_id"]].replies.append(ShownComment.from_row(row, report_url))
     return threads
 
@@ -166,13 +162,7 @@ class ThreadPaginator(Paginator):
     """
 
     def __init__(self, article, per_page):
-        threads = (
-            Comment.objects.filter(article=article, parent=None)
-            .visible()
-            .order_by("created_at", "pk")
-            .values(*SHOWN_FIELDS)
-        )
-        super().__init__(threads, per_page)
+        super().__init__(ThreadRows(article.pk), per_page)
         self.article = article
 
     @cached_property
@@ -182,6 +172,41 @@ class ThreadPaginator(Paginator):
     def _get_page(self, thread_rows, number, paginator):
         threads = shown_threads(thread_rows) if self.count else []
         return super()._get_page(threads, number, paginator)
+
+
+class ThreadRows:
+    """An article's visible threads as rows (`SHOWN_FIELDS`), oldest first, read a page at a
+    time (`rows[20:40]`, a generator) by the compiled query `THREAD_PAGE`."""
+
+    def __init__(self, article_id):
+        self.article_id = article_id
+
+    def __getitem__(self, page):
+        """The page's rows, read when first iterated: an article with no comments shown
+        (`ThreadPaginator.count`) never reads them."""
+        yield from THREAD_PAGE.rows(
+            [self.article_id], limit=page.stop - page.start, offset=page.start
+        )
+
+
+# The two queries of every article page's comments, compiled once (see compiled.py).
+THREAD_PAGE = CompiledQuery(
+    lambda article_id: (
+        Comment.objects.filter(article_id=article_id, parent=None)
+        .visible()
+        .order_by("created_at", "pk")
+        .values(*SHOWN_FIELDS)
+    ),
+    paged=True,
+)
+REPLIES = CompiledQuery(
+    lambda *thread_ids: (
+        Comment.objects.visible()
+        .filter(parent_id__in=thread_ids)
+        .order_by("created_at", "pk")
+        .values(*SHOWN_FIELDS)
+    )
+)
 
 
 class CommentQuerySet(models.QuerySet):
