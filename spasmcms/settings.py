@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "pagecache.compression.CompressionMiddleware",
     "api.middleware.ContentAPIMiddleware",
     "pagecache.middleware.PageCacheMiddleware",
+    "api.middleware.ContentAPIRateLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "pagecache.csrf.CrossOriginProtectionMiddleware",

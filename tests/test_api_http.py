@@ -119,9 +119,10 @@ def test_a_client_over_the_rate_limit_is_told_when_to_try_again(settings, spasms
     settings.API_RATE_LIMIT = 3
     busy = Client(REMOTE_ADDR="198.51.100.7")
     other = Client(REMOTE_ADDR="198.51.100.8")
+    by_code = "/api/v1/articles?code=M62.830"  # rendered afresh each time
 
-    answers = [busy.get(DETAIL).status_code for _ in range(4)]
-    refused = busy.get("/api/v1/articles")
+    answers = [busy.get(by_code).status_code for _ in range(4)]
+    refused = busy.get("/api/v1/changes")
 
     assert answers == [200, 200, 200, 429]
     assert refused.status_code == 429
@@ -130,7 +131,20 @@ def test_a_client_over_the_rate_limit_is_told_when_to_try_again(settings, spasms
     assert refused["Access-Control-Allow-Origin"] == "*"
     assert refused.json()["licence"] == settings.CONTENT_LICENCE
     assert "Too many requests" in refused.json()["detail"]
-    assert other.get(DETAIL).status_code == 200
+    assert other.get(by_code).status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_answer_the_page_cache_holds_is_served_without_counting(settings, spasms):
+    settings.API_RATE_LIMIT = 1
+    busy = Client(REMOTE_ADDR="198.51.100.10")
+
+    first = busy.get(DETAIL)  # rendered: counted, and stored
+    again = [busy.get(DETAIL).status_code for _ in range(5)]
+
+    assert first.status_code == 200
+    assert again == [200] * 5
+    assert busy.get("/api/v1/changes").status_code == 429  # anything rendered is refused
 
 
 @pytest.mark.django_db
