@@ -373,7 +373,8 @@ CONTENT_LICENCE = os.environ.get(
 
 # Content API (/api/v1/) ------------------------------------------------------------------------
 API_PATH_PREFIX = "/api/"
-# Requests a client may make in the window before a 429: a partner site copying every
-# article of a large site still gets through in minutes.
+# Answers the API may render for a client in the window before a 429 (those the page cache
+# holds are not counted): a partner site copying every article of a large site still gets
+# through in minutes.
 API_RATE_LIMIT = int(os.environ.get("SPASMCMS_API_RATE_LIMIT", "600"))
 API_RATE_WINDOW_SECONDS = int(os.environ.get("SPASMCMS_API_RATE_WINDOW", "60"))
