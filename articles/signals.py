@@ -286,6 +286,7 @@ def parts_linked(sender, instance, action, reverse, pk_set, **kwargs):
 
 
 @receiver(pre_save, sender=Article, dispatch_uid="syndication-article-before")
+@receiver(pre_delete, sender=Article, dispatch_uid="syndication-article-going")
 def note_if_public(sender, instance, **kwargs):
     instance._was_public = instance.draft_of_id is None and syndication.was_public(instance)
 
@@ -293,11 +294,6 @@ def note_if_public(sender, instance, **kwargs):
 @receiver(post_save, sender=Article, dispatch_uid="syndication-article")
 def article_saved_syndication(sender, instance, **kwargs):
     syndication.note_saved(instance, instance._was_public)
-
-
-@receiver(pre_delete, sender=Article, dispatch_uid="syndication-article-going")
-def note_if_public_before_deleting(sender, instance, **kwargs):
-    instance._was_public = instance.draft_of_id is None and syndication.was_public(instance)
 
 
 @receiver(post_delete, sender=Article, dispatch_uid="syndication-article-gone")
