@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from articles.models import PageParts
+from articles.models import PageParts, Withdrawal
 from articles.models.syndication import changes_since
 
 # Migrations run outside a test transaction; the serialized rollback puts back the rows
@@ -49,5 +49,22 @@ def test_stored_parts_are_kept_and_every_published_article_is_a_change():
         assert copy.stored_at >= before_migrating
         changes, _ = changes_since(since=before_migrating - datetime.timedelta(microseconds=1))
         assert [change.slug for change in changes] == ["back-pain-migrated"]
+    finally:
+        migrate(latest())
+
+
+def test_deleted_articles_recorded_before_withdrawals_move_across_as_removals():
+    try:
+        apps = migrate([("articles", "0021_syndication")])
+        removed_at = timezone.now() - datetime.timedelta(days=2)
+        apps.get_model("articles", "RemovedArticle").objects.create(
+            article_id=4242, slug="gone-before", removed_at=removed_at
+        )
+        migrate(latest())
+
+        gone = Withdrawal.objects.get(article_id=4242)
+        assert (gone.slug, gone.change, gone.at) == ("gone-before", "removed", removed_at)
+        changes, _ = changes_since(since=removed_at - datetime.timedelta(seconds=1))
+        assert [(c.slug, c.change) for c in changes][:1] == [("gone-before", "removed")]
     finally:
         migrate(latest())

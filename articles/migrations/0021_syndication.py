@@ -1,33 +1,45 @@
 """What the content API's changes feed reads: when each article's stored parts were last
-written (every existing copy counts as written now), and the public articles taken down
-from here on."""
+written (every existing copy counts as written now), and the articles deleted from here on."""
 
+import django.utils.timezone
 from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0020_clinical_code_roles'),
+        ("articles", "0020_clinical_code_roles"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Withdrawal',
+            name="RemovedArticle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('article_id', models.PositiveBigIntegerField(unique=True, verbose_name='id of the article')),
-                ('slug', models.SlugField(max_length=200)),
-                ('change', models.CharField(choices=[('withdrawn', 'No longer public: take your copy down'), ('removed', 'Deleted: take your copy down')], max_length=20)),
-                ('at', models.DateTimeField(db_index=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "article_id",
+                    models.PositiveBigIntegerField(
+                        unique=True, verbose_name="id of the deleted article"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=200)),
+                (
+                    "removed_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                ),
             ],
             options={
-                'ordering': ['at', 'article_id'],
+                "verbose_name": "deleted article",
+                "ordering": ["removed_at", "article_id"],
             },
         ),
         migrations.AddField(
-            model_name='pageparts',
-            name='stored_at',
+            model_name="pageparts",
+            name="stored_at",
             field=models.DateTimeField(auto_now=True),
         ),
     ]
