@@ -67,6 +67,9 @@ MESSAGES_COOKIE = "messages"
 RENDER_CLAIM_SECONDS = 10
 # Headers of the fresh render kept with the page (only these: anything else could belong
 # to one reader or one response). Security headers are added by middleware further out.
+# Answers that say nothing of the page: one caller over a rate limit (429), or the database
+# unreachable (503).
+NOT_ABOUT_THE_PAGE = frozenset({429, 503})
 KEPT_HEADERS = ("Content-Type", "Content-Language", "X-Frame-Options")
 # Every page differs by encoding; a fresh render may add its own (kept with the page).
 VARY = "Accept-Encoding"
@@ -277,6 +280,10 @@ class PageCacheMiddleware:
         except (OperationalError, InterfaceError):
             return self.get_response(request)  # the calm 503 page, as above
         response = self.get_response(request)
+        if response.status_code in NOT_ABOUT_THE_PAGE:
+            # This caller was refused, or the site is unwell: the page itself may be as it
+            # was, and other readers keep the copy from a moment ago.
+            return response
         if response.status_code != 200 or response.streaming:
             # A page now 404 (unpublished): nobody may get the old copy.
             forget(key)

@@ -4,10 +4,11 @@ caller at once, cached or not."""
 
 import pytest
 from django.conf import settings
-from django.test import Client
+from django.core.cache import cache
+from django.test import Client, RequestFactory
 
 from articles.models import Article
-from pagecache.middleware import local_pages
+from pagecache.middleware import cache_key, local_pages
 
 from .factories import ClinicalCodeFactory, live_article
 from .page_cache_helpers import save
@@ -22,6 +23,11 @@ ADDRESSES = [
     "/api/v1/changes",
     "/api/v1/openapi.json",
 ]
+
+
+def stored_key(address):
+    """The page cache's key for an address asked for by a caller."""
+    return cache_key(RequestFactory().get(address))
 
 
 @pytest.fixture
@@ -191,3 +197,18 @@ def test_head_gets_the_headers_of_get_without_the_body(client, spasms, address):
     assert head["Content-Type"] == get["Content-Type"]
     assert head["ETag"] == get["ETag"]
     assert int(head["Content-Length"]) == len(get.content)
+
+
+@pytest.mark.django_db
+def test_a_client_over_the_limit_leaves_other_readers_the_copy_from_a_moment_ago(settings, spasms):
+    settings.API_RATE_LIMIT = 1
+    Client(REMOTE_ADDR="198.51.100.20").get(DETAIL)  # stored for everyone
+    key = stored_key(DETAIL)
+    busy = Client(REMOTE_ADDR="198.51.100.21")
+    busy.get("/api/v1/changes")  # its one rendered answer
+
+    save(spasms, title="Back spasms")  # the stored copy is now out of date
+    refused = busy.get(DETAIL)  # this client's turn to render it: refused
+
+    assert refused.status_code == 429
+    assert cache.get(key) is not None
