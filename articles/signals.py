@@ -291,6 +291,15 @@ def note_if_public(sender, instance, **kwargs):
     instance._was_public = instance.draft_of_id is None and syndication.was_public(instance)
 
 
+@receiver(post_save, sender=Section, dispatch_uid="syndication-section")
+@receiver(post_delete, sender=Section, dispatch_uid="syndication-section-gone")
+def section_changed(sender, instance, origin=None, **kwargs):
+    """A section's Markdown is not in the stored parts (its HTML is), and another system
+    is given both: an edit to the Markdown alone is a change too."""
+    if not deleting_articles(origin):
+        syndication.mark_changed(Article.objects.filter(pk=instance.article_id))
+
+
 @receiver(post_save, sender=Article, dispatch_uid="syndication-article")
 def article_saved_syndication(sender, instance, **kwargs):
     syndication.note_saved(instance, instance._was_public)

@@ -76,6 +76,17 @@ def test_reading_on_gives_only_what_changed_since(client):
 
 
 @pytest.mark.django_db
+def test_an_edit_to_a_sections_markdown_alone_is_a_change(client):
+    section = live_article(slug="spasms").sections.get(heading="What it is")
+    save(section, body="A spasm is a *sudden* tight muscle.")
+    body = feed(client)
+
+    save(section, body="A spasm is a _sudden_ tight muscle.")  # the same HTML
+
+    assert changed(read_on(client, body)) == [("spasms", "published")]
+
+
+@pytest.mark.django_db
 def test_a_change_to_a_shared_treatment_is_a_change_to_each_article_listing_it(client):
     heat = TreatmentFactory(slug="heat")
     ArticleTreatmentFactory(article=live_article(slug="spasms"), treatment=heat)
