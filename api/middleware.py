@@ -17,10 +17,8 @@ and revalidated cheaply.
 answers get the same headers.
 """
 
-import json
-
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers, set_response_etag
 
 from governance.clients import over_rate_limit
@@ -75,7 +73,7 @@ def too_many():
         "detail": f"Too many requests: at most {settings.API_RATE_LIMIT} every "
         f"{settings.API_RATE_WINDOW_SECONDS} seconds. Try again later.",
     }
-    response = HttpResponse(json.dumps(body), status=429, content_type="application/json")
+    response = JsonResponse(body, status=429)
     response["Retry-After"] = str(settings.API_RATE_WINDOW_SECONDS)
     response["Cache-Control"] = "no-store"
     return response

@@ -45,9 +45,9 @@ class PageParts(models.Model):
         "articles.Article", on_delete=models.CASCADE, primary_key=True, related_name="page_parts"
     )
     parts = models.JSONField(encoder=DjangoJSONEncoder)
-    # Every write of the copy moves it, and nothing else does but a change to what the
-    # article shows from elsewhere (a red flag on its care card, see `syndication`): other
-    # systems keeping a copy of the article are told of it by the content API's changes feed.
+    # Moved by every write of a copy that differs, and by `syndication.mark_changed` for a
+    # change the copy does not hold (a red flag on the care card, a section's Markdown):
+    # other systems keeping a copy of the article learn of it from the API's changes feed.
     stored_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -107,7 +107,7 @@ def refresh(articles):
             if (parts := as_stored(parts_of(article, models_))) != kept.get(article.pk)
         ]
         # A migration's historical model may be from before `stored_at`.
-        stored = [name for name in ("parts", "stored_at") if has_field(copies, name)]
+        stored = [field.name for field in concrete_fields(copies, ("parts", "stored_at"))]
         copies.objects.bulk_create(
             rows, update_conflicts=True, unique_fields=["article"], update_fields=stored
         )
@@ -116,10 +116,6 @@ def refresh(articles):
 def as_stored(parts):
     """The parts as they read back once stored (dates and times as ISO text)."""
     return json.loads(json.dumps(parts, cls=DjangoJSONEncoder))
-
-
-def has_field(model, name):
-    return any(field.name == name for field in model._meta.concrete_fields)
 
 
 class PageIterable(ModelIterable):

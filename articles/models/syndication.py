@@ -4,8 +4,9 @@ each public article last changed as it sees it, and which articles were taken do
 A public article as the content API gives it changes when the article is saved, when any
 of its parts is written again with something new (its stored page parts,
 `PageParts.stored_at`: sections, treatments, references, topics), when it goes live at its
-publish time, and when its care card changes (a red flag or a care card heading of one of
-its topics: the checker's app calls `mark_changed`). Each of those moves the time
+publish time, when its care card changes (a red flag or a care card heading of one of its
+topics: the checker's app calls `mark_changed`), and when a section's Markdown does, which
+the copy does not hold (articles.signals calls it). Each of those moves the time
 `changes_since` reads, so a copy is never told it is current while its red flags are not.
 
 An article that stops being public (unpublished, archived, its publish time cleared or
